@@ -1,0 +1,70 @@
+extension PoolStateMachine {
+    /// The attempt for `id` succeeded: the connection is authenticated and ready for queries.
+    ///
+    /// The connection goes to the longest-waiting request, or becomes idle, or is closed if enough are idle.
+    /// A success ends any pause after failed attempts. An ID the pool does not know (abandoned after a
+    /// connect timeout, or the pool is shutting down) is answered with ``Action/closeConnection(_:)`` so the
+    /// socket is not leaked; an ID that is already idle or leased is ignored.
+    public mutating func connectionEstablished(_ id: PoolConnectionID, now: PoolInstant) -> [Action] {
+        switch connections[id] {
+        case nil:
+            return [.closeConnection(id)]
+        case .idle?, .leased?:
+            return []
+        case .connecting?:
+            lastConnectFailure = nil
+            var actions = handOver(id, establishedAt: now, now: now)
+            actions += openConnectionsForDemand(now: now)
+            return actions
+        }
+    }
+
+    /// The attempt for `id` failed; `reason` says why (it reaches clients inside ``PoolError/connectFailed(_:)``).
+    ///
+    /// The pool pauses new attempts for ``PoolConfiguration/connectRetryDelay``. Waiting requests keep waiting
+    /// while another connection or attempt may still serve them; when the pool has no connection and no attempt
+    /// left, they all fail with the error rather than hang. Unknown IDs and IDs that are not connecting are
+    /// ignored.
+    public mutating func connectionFailed(_ id: PoolConnectionID, reason: String, now: PoolInstant) -> [Action] {
+        guard case .connecting? = connections[id] else {
+            return []
+        }
+        changeState(of: id, to: nil)
+        return recordConnectFailure(.connectFailed(reason), now: now)
+    }
+
+    /// The server connection `id` is gone (socket closed or errored, server restarted, admin terminated it).
+    ///
+    /// If it was leased, the lease ends here (the I/O layer deals with the client). If it was connecting, this
+    /// counts as a failed attempt. Replacements are opened for waiting requests and the idle minimum. Unknown
+    /// IDs are ignored.
+    public mutating func connectionClosed(_ id: PoolConnectionID, now: PoolInstant) -> [Action] {
+        switch connections[id] {
+        case nil:
+            return []
+        case .connecting?:
+            changeState(of: id, to: nil)
+            return recordConnectFailure(
+                .connectFailed("the server closed the connection during connection setup"),
+                now: now
+            )
+        case .idle?, .leased?:
+            changeState(of: id, to: nil)
+            return openConnectionsForDemand(now: now)
+        }
+    }
+
+    /// Remembers a failed attempt (starting the retry pause) and fails every waiting request if nothing is
+    /// left that could serve them.
+    mutating func recordConnectFailure(_ error: PoolError, now: PoolInstant) -> [Action] {
+        lastConnectFailure = ConnectFailure(at: now, error: error)
+        var actions: [Action] = []
+        if totalCount == 0 {
+            for request in waiting.removeAll() {
+                actions.append(.failRequest(request, error))
+            }
+        }
+        actions += openConnectionsForDemand(now: now)
+        return actions
+    }
+}

@@ -1,0 +1,50 @@
+extension PoolStateMachine {
+    /// `true` when every rule of the pool holds; checked with `assert` after every state change.
+    public func verifyInvariants() -> Bool {
+        invariantViolations().isEmpty
+    }
+
+    /// Every broken rule, in words; empty when the pool is consistent. Used by `verifyInvariants()` and by
+    /// tests that want a readable failure.
+    public func invariantViolations() -> [String] {
+        var violations: [String] = []
+        var connecting = 0
+        var leased = 0
+        var idle = Set<PoolConnectionID>()
+        for (id, state) in connections {
+            switch state {
+            case .connecting:
+                connecting += 1
+            case .idle:
+                idle.insert(id)
+            case .leased:
+                leased += 1
+            }
+            if id.rawValue >= nextConnectionNumber {
+                violations.append("\(id) was never handed out")
+            }
+        }
+        if connecting != connectingCount {
+            violations.append("connecting counter \(connectingCount) but \(connecting) connecting")
+        }
+        if leased != leasedCount {
+            violations.append("leased counter \(leasedCount) but \(leased) leased")
+        }
+        if idle != Set(idleConnections) || idle.count != idleConnections.count {
+            violations.append("idle list \(idleConnections) does not match idle states \(idle.sorted())")
+        }
+        if totalCount > connectionCapacity {
+            violations.append("\(totalCount) connections exceed the capacity \(connectionCapacity)")
+        }
+        if !waiting.isEmpty && !idleConnections.isEmpty {
+            violations.append("\(waiting.count) requests wait while \(idleConnections.count) connections are idle")
+        }
+        if idleConnections.count > effectiveLimits.maxIdleConnections {
+            violations.append("\(idleConnections.count) idle connections exceed \(effectiveLimits.maxIdleConnections)")
+        }
+        if isShuttingDown && (!waiting.isEmpty || !idleConnections.isEmpty || connectingCount != 0) {
+            violations.append("shutting down but something still waits, idles or connects")
+        }
+        return violations
+    }
+}

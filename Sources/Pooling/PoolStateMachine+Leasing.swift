@@ -1,0 +1,88 @@
+extension PoolStateMachine {
+    /// A client needs a server connection (session start, or a transaction start in transaction mode).
+    ///
+    /// Leases the most recently used idle connection at once; otherwise queues the request behind earlier
+    /// ones and opens a connection if the pool has room. Fails at once when the pool is shutting down, or when
+    /// the pool has no connection at all and is pausing after a failed attempt
+    /// (``PoolConfiguration/connectRetryDelay``). A request ID that is already waiting is ignored.
+    public mutating func leaseRequested(_ request: RequestID, now: PoolInstant) -> [Action] {
+        if isShuttingDown {
+            return [.failRequest(request, .poolShuttingDown)]
+        }
+        if waiting.contains(request) {
+            return []
+        }
+        var actions = closeIdleConnectionsPastLifetime(now: now)
+        if let id = idleConnections.last, case .idle(let establishedAt, _)? = connections[id] {
+            changeState(of: id, to: .leased(to: request, establishedAt: establishedAt, leasedAt: now))
+            actions.append(.lease(id, to: request))
+        } else if totalCount == 0, isBackingOff(now: now), let failure = lastConnectFailure {
+            actions.append(.failRequest(request, failure.error))
+        } else {
+            enqueue(request, now: now)
+        }
+        actions += openConnectionsForDemand(now: now)
+        return actions
+    }
+
+    /// A waiting request is withdrawn (its client went away or gave up). Answers with
+    /// ``Action/failRequest(_:_:)`` and ``PoolError/requestCancelled`` so every request ends with exactly one
+    /// lease or failure. A request that is not waiting (unknown, or already leased) is ignored: if it holds a
+    /// connection, the I/O layer releases that connection as usual.
+    public mutating func requestCancelled(_ request: RequestID, now: PoolInstant) -> [Action] {
+        guard waiting.remove(request) != nil else {
+            return []
+        }
+        assert(verifyInvariants(), "pool invariants broken: \(invariantViolations())")
+        return [.failRequest(request, .requestCancelled)]
+    }
+
+    /// The request holding `id` is done with it (session end, or transaction end in transaction mode).
+    ///
+    /// `reusable` is `false` when the connection is in an unknown or unsafe state (broken protocol, aborted
+    /// COPY, failed reset) and must not serve anyone else. A reusable connection goes to the longest-waiting
+    /// request, or becomes idle, or is closed when the pool already keeps enough idle connections. A
+    /// connection that is not reusable, past its lifetime, or released while the pool shuts down is closed,
+    /// and a replacement is opened if requests are waiting. Releasing an ID that is not leased does nothing.
+    public mutating func connectionReleased(_ id: PoolConnectionID, reusable: Bool, now: PoolInstant) -> [Action] {
+        guard case .leased(_, let establishedAt, _)? = connections[id] else {
+            return []
+        }
+        var actions: [Action]
+        if isShuttingDown || !reusable || isPastLifetime(establishedAt: establishedAt, now: now) {
+            actions = [close(id)]
+        } else {
+            actions = handOver(id, establishedAt: establishedAt, now: now)
+        }
+        actions += openConnectionsForDemand(now: now)
+        return actions
+    }
+
+    /// Finds a use for a ready connection (just established or just released): the longest-waiting request,
+    /// else the idle list, else closing it when enough connections are idle already.
+    mutating func handOver(_ id: PoolConnectionID, establishedAt: PoolInstant, now: PoolInstant) -> [Action] {
+        if let next = waiting.popFirst() {
+            changeState(of: id, to: .leased(to: next.request, establishedAt: establishedAt, leasedAt: now))
+            return [.lease(id, to: next.request)]
+        }
+        if idleConnections.count >= effectiveLimits.maxIdleConnections {
+            return [close(id)]
+        }
+        changeState(of: id, to: .idle(establishedAt: establishedAt, idleSince: now))
+        return []
+    }
+
+    /// Closes idle connections that have outlived ``PoolConfiguration/maxLifetime``, oldest first.
+    mutating func closeIdleConnectionsPastLifetime(now: PoolInstant) -> [Action] {
+        guard effectiveLimits.maxLifetime != nil else {
+            return []
+        }
+        var expired: [PoolConnectionID] = []
+        for id in idleConnections {
+            if case .idle(let establishedAt, _)? = connections[id], isPastLifetime(establishedAt: establishedAt, now: now) {
+                expired.append(id)
+            }
+        }
+        return expired.map { close($0) }
+    }
+}
