@@ -1,0 +1,216 @@
+/// The whole pgring configuration, as loaded from a TOML file and validated.
+///
+/// An immutable value: the running proxy holds one snapshot and swaps it whole on reload.
+/// Every field has a default (see config/README.md) except the shards and the users.
+public struct PGRingConfiguration: Sendable, Equatable {
+    /// `[pgring]`: listeners, limits and process-wide settings.
+    public var pgring: ProxyConfiguration
+    /// `[tls]`: the certificate pgring presents to clients that send SSLRequest.
+    public var tls: ClientTLSConfiguration
+    /// `[server]`: how pgring logs into the PostgreSQL servers.
+    public var server: ServerConnectionConfiguration
+    /// `[pool]`: server connection pooling.
+    public var pool: PoolConfiguration
+    /// `[ring]`: the consistent-hash ring parameters.
+    public var ring: RingConfiguration
+    /// `[[shards]]`: the shards, in file order (placement never depends on this order).
+    public var shards: [ShardConfiguration]
+    /// `[[databases]]`: the database names clients may connect to.
+    public var databases: [DatabaseConfiguration]
+    /// `[[users]]`: the users clients log in as.
+    public var users: [UserConfiguration]
+
+    public init(
+        pgring: ProxyConfiguration = .init(),
+        tls: ClientTLSConfiguration = .init(),
+        server: ServerConnectionConfiguration = .init(),
+        pool: PoolConfiguration = .init(),
+        ring: RingConfiguration = .init(),
+        shards: [ShardConfiguration] = [],
+        databases: [DatabaseConfiguration] = [],
+        users: [UserConfiguration] = []
+    ) {
+        self.pgring = pgring
+        self.tls = tls
+        self.server = server
+        self.pool = pool
+        self.ring = ring
+        self.shards = shards
+        self.databases = databases
+        self.users = users
+    }
+}
+
+/// `[pgring]` section.
+public struct ProxyConfiguration: Sendable, Equatable {
+    /// `listen_host`, default "127.0.0.1".
+    public var listenHost: String = "127.0.0.1"
+    /// `listen_port`, default 6432.
+    public var listenPort: Int = 6432
+    /// `unix_socket_dir`: when set, pgring also listens on `<dir>/.s.PGSQL.<listen_port>`.
+    public var unixSocketDirectory: String? = nil
+    /// `max_message_size`: the largest typed message (bytes, header included) accepted from a peer. Default 256 MiB.
+    public var maxMessageSize: Int = 256 * 1024 * 1024
+    /// `shutdown_timeout` (seconds): how long sessions may run after SIGTERM before they are closed. Default 30.
+    public var shutdownTimeout: Double = 30
+    /// `log_level`: trace|debug|info|notice|warning|error|critical. Default "info".
+    public var logLevel: String = "info"
+    /// `auth_method`: how clients authenticate: "scram-sha-256" (default), "md5" or "trust".
+    public var authMethod: ClientAuthMethod = .scramSHA256
+    /// `auth_failure_delay` (seconds): delay before answering a failed login, the same for
+    /// an unknown user and a wrong password. Default 0.
+    public var authFailureDelay: Double = 0
+    public init() {}
+}
+
+/// How pgring authenticates clients.
+public enum ClientAuthMethod: String, Sendable, Equatable, CaseIterable {
+    /// SCRAM-SHA-256 (RFC 7677; PostgreSQL protocol 55.3.1 "SASL Authentication"): the default.
+    case scramSHA256 = "scram-sha-256"
+    /// MD5 password hash challenge (AuthenticationMD5Password). Weaker; for old clients.
+    case md5 = "md5"
+    /// No password asked (AuthenticationOk right away). For local testing only.
+    case trust = "trust"
+}
+
+/// `[tls]` section: TLS towards clients. TLS is offered only when both files are set.
+public struct ClientTLSConfiguration: Sendable, Equatable {
+    /// `cert_file`: PEM certificate chain.
+    public var certificateFile: String? = nil
+    /// `key_file`: PEM private key.
+    public var keyFile: String? = nil
+    /// True when pgring answers 'S' to SSLRequest.
+    public var isEnabled: Bool { certificateFile != nil && keyFile != nil }
+    public init() {}
+}
+
+/// TLS mode towards PostgreSQL servers, as libpq's sslmode.
+public enum ServerTLSMode: String, Sendable, Equatable, CaseIterable {
+    /// Never send SSLRequest.
+    case disable
+    /// Send SSLRequest; use TLS when the server agrees, plain TCP when it answers 'N'. The default.
+    case prefer
+    /// Send SSLRequest; refuse the server when it answers 'N'. The certificate is not verified.
+    case require
+    /// Require TLS and verify the certificate chain against `ca_file` and the host name.
+    case verifyFull = "verify-full"
+}
+
+/// `[server]` section: pgring's own credentials and connection settings towards PostgreSQL.
+public struct ServerConnectionConfiguration: Sendable, Equatable {
+    /// `user`: the role pgring logs in as. Default "postgres".
+    public var user: String = "postgres"
+    /// `password`: its password (used for SCRAM, md5 or cleartext, whichever the server asks). Optional.
+    public var password: String? = nil
+    /// `tls`: disable | prefer (default) | require | verify-full.
+    public var tlsMode: ServerTLSMode = .prefer
+    /// `ca_file`: CA bundle for verify-full.
+    public var caFile: String? = nil
+    /// `connect_timeout` (seconds), default 5.
+    public var connectTimeout: Double = 5
+    /// `login_retry_delay` (seconds): after a failed connect or login to a server, wait this long before
+    /// trying again; meanwhile clients of an empty pool get the last error at once (PgBouncer's
+    /// `server_login_retry`). Default 5.
+    public var loginRetryDelay: Double = 5
+    public init() {}
+}
+
+/// Pool modes (only `session` in the foundation).
+public enum PoolMode: String, Sendable, Equatable, CaseIterable {
+    /// A client keeps one server connection from login to disconnect.
+    case session
+    /// A server connection is lent per transaction (not in the foundation).
+    case transaction
+    /// A server connection is lent per statement (not in the foundation).
+    case statement
+}
+
+/// `[pool]` section.
+public struct PoolConfiguration: Sendable, Equatable {
+    /// `mode`, default "session".
+    public var mode: PoolMode = .session
+    /// `size`: most server connections per (server, user, database). Default 20.
+    public var size: Int = 20
+    /// `max_idle`: most idle server connections kept per pool. Default 10.
+    public var maxIdle: Int = 10
+    /// `idle_timeout` (seconds): an idle server connection older than this is closed. Default 600.
+    public var idleTimeout: Double = 600
+    /// `server_lifetime` (seconds): a server connection older than this is closed when released. Default 3600.
+    public var serverLifetime: Double = 3600
+    /// `query_wait_timeout` (seconds): how long a client may wait for a server connection. Default 120.
+    public var queryWaitTimeout: Double = 120
+    /// `reset_query`: run on a server connection before it is reused by another client. Default "DISCARD ALL"; "" disables.
+    public var resetQuery: String = "DISCARD ALL"
+    public init() {}
+}
+
+/// `[ring]` section.
+public struct RingConfiguration: Sendable, Equatable {
+    /// `vnodes`: points per unit of weight. Default: the ring library's default.
+    public var vnodes: Int? = nil
+    /// `version`: the ring version number, bumped by each rebalance. Default 1.
+    public var version: Int = 1
+    public init() {}
+}
+
+/// A `host:port` address of a PostgreSQL server.
+public struct ServerAddress: Sendable, Equatable, Hashable, CustomStringConvertible {
+    public var host: String
+    public var port: Int
+    public init(host: String, port: Int) {
+        self.host = host
+        self.port = port
+    }
+    /// `host:port`, with an IPv6 host in brackets (`[::1]:5432`) so the text parses back (change from the
+    /// first draft, which printed IPv6 hosts without brackets).
+    public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+}
+
+/// One `[[shards]]` entry.
+public struct ShardConfiguration: Sendable, Equatable {
+    /// `name`: unique, used for placement (renaming a shard moves data).
+    public var name: String
+    /// `weight`: > 0, default 1.
+    public var weight: Int
+    /// `primary`: "host:port".
+    public var primary: ServerAddress
+    /// `replicas`: ["host:port", ...], default [].
+    public var replicas: [ServerAddress]
+    public init(name: String, weight: Int = 1, primary: ServerAddress, replicas: [ServerAddress] = []) {
+        self.name = name
+        self.weight = weight
+        self.primary = primary
+        self.replicas = replicas
+    }
+}
+
+/// One `[[databases]]` entry: a database name clients may ask for.
+public struct DatabaseConfiguration: Sendable, Equatable {
+    /// `name`: what clients send as `database` in the startup packet.
+    public var name: String
+    /// `server_database`: the database on the servers; defaults to `name`.
+    public var serverDatabase: String
+    public init(name: String, serverDatabase: String? = nil) {
+        self.name = name
+        self.serverDatabase = serverDatabase ?? name
+    }
+}
+
+/// One `[[users]]` entry. Exactly one of `password`, `scram_verifier`, `md5_hash` may be set
+/// (none only when `auth_method = "trust"`).
+public struct UserConfiguration: Sendable, Equatable {
+    /// `name`.
+    public var name: String
+    /// `password`: plain text password.
+    public var password: String?
+    /// `scram_verifier`: "SCRAM-SHA-256$<iter>:<salt b64>$<StoredKey b64>:<ServerKey b64>" as in pg_authid.
+    public var scramVerifier: String?
+    /// `md5_hash`: "md5" + hex(md5(password + username)) as in pg_authid.
+    public var md5Hash: String?
+    public init(name: String, password: String? = nil, scramVerifier: String? = nil, md5Hash: String? = nil) {
+        self.name = name
+        self.password = password
+        self.scramVerifier = scramVerifier
+        self.md5Hash = md5Hash
+    }
+}
