@@ -1,0 +1,62 @@
+import Foundation
+
+/// Printing for every pgringctl command: aligned text tables, key/value blocks and JSON.
+enum Output {
+    /// Column alignment in a table.
+    enum Alignment {
+        /// Padded on the right (text).
+        case left
+        /// Padded on the left (numbers).
+        case right
+    }
+
+    /// A table with a header row, columns padded to their widest cell, separated by two spaces.
+    static func table(header: [String], alignments: [Alignment], rows: [[String]]) -> String {
+        let all = [header] + rows
+        var widths = [Int](repeating: 0, count: header.count)
+        for row in all {
+            for (column, cell) in row.enumerated() where column < widths.count {
+                widths[column] = max(widths[column], cell.count)
+            }
+        }
+        return all.map { row in
+            row.enumerated().map { column, cell in
+                let padding = String(repeating: " ", count: max(0, widths[column] - cell.count))
+                let alignment = column < alignments.count ? alignments[column] : .left
+                switch alignment {
+                case .left: return column == row.count - 1 ? cell : cell + padding
+                case .right: return padding + cell
+                }
+            }.joined(separator: "  ")
+        }.joined(separator: "\n")
+    }
+
+    /// `key  value` lines with the keys padded to the same width.
+    static func fields(_ pairs: [(String, String)]) -> String {
+        let width = pairs.map(\.0.count).max() ?? 0
+        return pairs.map { key, value in
+            key + String(repeating: " ", count: width - key.count) + "  " + value
+        }.joined(separator: "\n")
+    }
+
+    /// A fraction of the keyspace as a percentage with three decimals, e.g. `25.651%`.
+    static func percent(_ fraction: Double) -> String {
+        String(format: "%.3f%%", fraction * 100)
+    }
+
+    /// Pretty, key-sorted JSON of `value`.
+    static func json<Value: Encodable>(_ value: Value) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let data = try encoder.encode(value)
+        return String(decoding: data, as: UTF8.self)
+    }
+}
+
+/// A command failure with a message for the operator; ArgumentParser prints it to stderr as
+/// `Error: <message>` and exits with status 1.
+struct CommandFailure: Error, CustomStringConvertible {
+    /// What went wrong and what to do about it.
+    let message: String
+    var description: String { message }
+}
