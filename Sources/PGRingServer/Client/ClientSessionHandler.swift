@@ -1,0 +1,482 @@
+import Config
+import Logging
+import NIOCore
+import NIOSSL
+import NIOTLS
+import PGWire
+import Pooling
+
+/// Events delivered to a client session from other event loops.
+enum ClientSessionEvent: Sendable {
+    /// The server connection behind the session was lost.
+    case serverLost
+    /// The server connection can take more bytes again.
+    case serverWritable
+}
+
+/// Relays backend bytes from a server connection to a client channel (thread-safe, called on the
+/// server's loop) and applies backpressure: when the client cannot keep up, the server is not read.
+final class ClientRelay: ServerConnectionDelegate {
+    let clientChannel: Channel
+
+    init(clientChannel: Channel) {
+        self.clientChannel = clientChannel
+    }
+
+    func serverConnection(_ connection: ServerConnection, received bytes: ByteBuffer) {
+        clientChannel.writeAndFlush(bytes, promise: nil)
+        if !clientChannel.isWritable {
+            connection.channel.setOption(ChannelOptions.autoRead, value: false).whenFailure { _ in }
+        }
+    }
+
+    func serverConnectionLost(_ connection: ServerConnection) {
+        clientChannel.pipeline.fireUserInboundEventTriggered(ClientSessionEvent.serverLost)
+    }
+
+    func serverConnectionWritable(_ connection: ServerConnection) {
+        clientChannel.pipeline.fireUserInboundEventTriggered(ClientSessionEvent.serverWritable)
+    }
+}
+
+/// The ChannelHandler of one client connection: startup (SSLRequest, GSSENCRequest, CancelRequest,
+/// StartupMessage), authentication, getting a server connection from the pool, then relaying frames
+/// both ways until the client leaves. Confined to the client channel's event loop.
+final class ClientSessionHandler: ChannelInboundHandler {
+    typealias InboundIn = FrontendFrame
+    typealias OutboundOut = ByteBuffer
+
+    /// Where the session is.
+    enum State {
+        /// Waiting for the startup packet (possibly after a TLS handshake).
+        case awaitingStartup
+        /// Authentication exchange under way.
+        case authenticating(ClientAuthenticationStateMachine, StartupMessage)
+        /// Authenticated; waiting for a server connection from the pool.
+        case awaitingServer(StartupMessage, pool: ServerPool, requestID: Int)
+        /// Relaying between the client and this server connection.
+        case relaying(ServerConnection, pool: ServerPool)
+        /// Closing; everything else is ignored.
+        case closing
+    }
+
+    private let runtime: PGRingRuntime
+    private var logger: Logger
+    private var state: State = .awaitingStartup
+    private var cancelKey: ClientCancelKey?
+    /// Frames read in this read cycle, forwarded together at channelReadComplete.
+    private var outgoing: ByteBuffer?
+    private var outgoingReadyForQuery = 0
+    private var outgoingUnsynced = false
+    /// Frames that arrived before the server connection was ready.
+    private var early: ByteBuffer?
+    private var earlyReadyForQuery = 0
+    private var earlyUnsynced = false
+    private var relay: ClientRelay?
+    private var tlsActive = false
+
+    init(runtime: PGRingRuntime, logger: Logger) {
+        self.runtime = runtime
+        self.logger = logger
+    }
+
+    // MARK: - Channel events
+
+    func channelActive(context: ChannelHandlerContext) {
+        runtime.sessions.add(context.channel)
+        if let remote = context.channel.remoteAddress {
+            logger[metadataKey: "client"] = "\(remote)"
+        }
+        context.fireChannelActive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .startup(let packet):
+            startupPacket(packet, context: context)
+        case .message(let message):
+            frontendMessage(message, context: context)
+        }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        if case .relaying(let server, _) = state, let bytes = outgoing {
+            outgoing = nil
+            server.forward(ForwardedBatch(bytes: bytes, readyForQueryExpected: outgoingReadyForQuery, endsUnsynced: outgoingUnsynced))
+            outgoingReadyForQuery = 0
+            if !server.channel.isWritable {
+                context.channel.setOption(ChannelOptions.autoRead, value: false).whenFailure { _ in }
+            }
+        }
+        context.fireChannelReadComplete()
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable, case .relaying(let server, _) = state {
+            server.channel.setOption(ChannelOptions.autoRead, value: true).whenFailure { _ in }
+        }
+        context.fireChannelWritabilityChanged()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let event = event as? ClientSessionEvent {
+            switch event {
+            case .serverLost:
+                if case .relaying(let server, _) = state {
+                    logger.warning("server connection lost during a session", metadata: ["server": "\(server)"])
+                    enterClosing()
+                    fatal(ClientFacingError(
+                        fatal: true,
+                        sqlState: SQLState.connectionFailure,
+                        message: "the connection to the PostgreSQL server \(server.address) was lost",
+                        hint: "Reconnect; pgring opens a new server connection."
+                    ), context: context)
+                }
+            case .serverWritable:
+                context.channel.setOption(ChannelOptions.autoRead, value: true).whenFailure { _ in }
+            }
+            return
+        }
+        if let event = event as? TLSUserEvent, case .handshakeCompleted = event {
+            tlsActive = true
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        if let wireError = error as? WireProtocolError {
+            logger.info("protocol violation from client", metadata: ["error": "\(wireError)"])
+            enterClosing()
+            fatal(ClientFacingError(fatal: true, sqlState: wireError.sqlState, message: "\(wireError)"), context: context)
+        } else {
+            logger.debug("client connection error", metadata: ["error": "\(error)"])
+            context.close(promise: nil)
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        runtime.sessions.remove(context.channel)
+        if let cancelKey { runtime.cancelRegistry.unregister(cancelKey) }
+        enterClosing()
+        context.fireChannelInactive()
+    }
+
+    /// The one way out of a session: gives back (or stops waiting for) the server connection, then
+    /// ignores everything else. Safe to call more than once.
+    private func enterClosing() {
+        let previous = state
+        state = .closing
+        switch previous {
+        case .relaying(let server, let pool):
+            server.channel.setOption(ChannelOptions.autoRead, value: true).whenFailure { _ in }
+            pool.release(server)
+        case .awaitingServer(_, let pool, let requestID):
+            pool.cancelLease(requestID)
+        case .awaitingStartup, .authenticating, .closing:
+            break
+        }
+    }
+
+    // MARK: - Startup
+
+    private func startupPacket(_ packet: StartupPacket, context: ChannelHandlerContext) {
+        guard case .awaitingStartup = state else {
+            return violation("unexpected startup packet", context: context)
+        }
+        switch packet {
+        case .sslRequest:
+            if let tls = runtime.clientTLS, !tlsActive {
+                writeRaw([UInt8(ascii: "S")], context: context)
+                do {
+                    try context.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls), position: .first)
+                } catch {
+                    logger.error("could not start TLS", metadata: ["error": "\(error)"])
+                    context.close(promise: nil)
+                }
+            } else {
+                writeRaw([UInt8(ascii: "N")], context: context)
+            }
+        case .gssEncRequest:
+            writeRaw([UInt8(ascii: "N")], context: context)
+        case .cancel(let request):
+            enterClosing()
+            if let target = runtime.cancelRegistry.target(processID: request.processID, secretKey: request.secretKey) {
+                logger.info("forwarding a cancel request", metadata: ["server": "\(target.address)"])
+                CancelForwarder.send(target, group: runtime.group, timeout: .seconds(5)).whenFailure { [logger] error in
+                    logger.warning("could not forward a cancel request", metadata: ["error": "\(error)"])
+                }
+            }
+            // As PostgreSQL: no answer either way, just close.
+            context.close(promise: nil)
+        case .startup(let startup):
+            startupMessage(startup, context: context)
+        }
+    }
+
+    private func startupMessage(_ startup: StartupMessage, context: ChannelHandlerContext) {
+        let snapshot = runtime.snapshot
+        let minor = startup.protocolVersion & 0xFFFF
+        let unrecognized = startup.parameters.map(\.name).filter { $0.hasPrefix("_pq_.") }
+        if minor > 0 || !unrecognized.isEmpty {
+            var buffer = context.channel.allocator.buffer(capacity: 32)
+            NegotiateProtocolVersion(newestMinorVersion: 0, unrecognizedOptions: unrecognized).encode(into: &buffer)
+            context.write(wrapOutboundOut(buffer), promise: nil)
+        }
+        guard let user = startup.user, !user.isEmpty else {
+            return fatal(ClientFacingError(
+                fatal: true,
+                sqlState: SQLState.invalidAuthorizationSpecification,
+                message: "no PostgreSQL user name specified in startup packet"
+            ), context: context)
+        }
+        if let replication = startup.replication, !StartupParameterSync.isFalse(replication) {
+            return fatal(ClientFacingError(
+                fatal: true,
+                sqlState: SQLState.featureNotSupported,
+                message: "replication connections are not supported through pgring",
+                hint: "Connect to the PostgreSQL server directly for replication."
+            ), context: context)
+        }
+        logger[metadataKey: "user"] = "\(user)"
+        var auth = ClientAuthenticationStateMachine(
+            userName: user,
+            method: snapshot.configuration.pgring.authMethod,
+            credentials: snapshot.users[user],
+            mockSeed: snapshot.users.mockSeed
+        )
+        let action = auth.start()
+        state = .authenticating(auth, startup)
+        perform(action, context: context)
+    }
+
+    private func frontendMessage(_ message: RawMessage, context: ChannelHandlerContext) {
+        switch state {
+        case .relaying:
+            if message.id == FrontendMessageID.terminate.rawValue {
+                // Not forwarded: the server connection outlives the client. channelInactive releases it.
+                context.close(promise: nil)
+                return
+            }
+            append(message, to: &outgoing, readyForQuery: &outgoingReadyForQuery, unsynced: &outgoingUnsynced, context: context)
+        case .authenticating(var auth, let startup):
+            if message.id == FrontendMessageID.terminate.rawValue {
+                enterClosing()
+                context.close(promise: nil)
+                return
+            }
+            guard message.id == FrontendMessageID.password.rawValue else {
+                return violation("expected a password message during authentication, got message type \(Self.describe(message.id))", context: context)
+            }
+            let action = auth.passwordMessage(message)
+            state = .authenticating(auth, startup)
+            perform(action, context: context)
+        case .awaitingServer:
+            if message.id == FrontendMessageID.terminate.rawValue {
+                context.close(promise: nil)
+                return
+            }
+            append(message, to: &early, readyForQuery: &earlyReadyForQuery, unsynced: &earlyUnsynced, context: context)
+        case .awaitingStartup:
+            violation("expected a startup packet", context: context)
+        case .closing:
+            break
+        }
+    }
+
+    private func append(_ message: RawMessage, to buffer: inout ByteBuffer?, readyForQuery: inout Int, unsynced: inout Bool, context: ChannelHandlerContext) {
+        switch message.id {
+        case FrontendMessageID.query.rawValue, FrontendMessageID.sync.rawValue, FrontendMessageID.functionCall.rawValue:
+            readyForQuery += 1
+            unsynced = false
+        case FrontendMessageID.parse.rawValue, FrontendMessageID.bind.rawValue, FrontendMessageID.describe.rawValue,
+             FrontendMessageID.execute.rawValue, FrontendMessageID.close.rawValue, FrontendMessageID.flush.rawValue:
+            unsynced = true
+        default:
+            break
+        }
+        if buffer == nil {
+            buffer = context.channel.allocator.buffer(capacity: max(256, message.totalLength))
+        }
+        message.write(into: &buffer!)
+    }
+
+    private static func describe(_ id: UInt8) -> String {
+        (32...126).contains(id) ? "'\(Character(UnicodeScalar(id)))'" : "0x\(String(id, radix: 16))"
+    }
+
+    // MARK: - Authentication
+
+    private func perform(_ action: ClientAuthenticationStateMachine.Action, context: ChannelHandlerContext) {
+        var buffer = context.channel.allocator.buffer(capacity: 128)
+        switch action {
+        case .sendSASLMechanisms(let mechanisms):
+            AuthenticationRequest.sasl(mechanisms: mechanisms).encode(into: &buffer)
+            context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
+        case .sendSASLContinue(let data):
+            AuthenticationRequest.saslContinue(data: data).encode(into: &buffer)
+            context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
+        case .sendMD5Challenge(let salt):
+            AuthenticationRequest.md5Password(salt: salt).encode(into: &buffer)
+            context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
+        case .sendSASLFinalAndSucceed(let data):
+            AuthenticationRequest.saslFinal(data: data).encode(into: &buffer)
+            context.write(wrapOutboundOut(buffer), promise: nil)
+            authenticated(context: context)
+        case .succeed:
+            authenticated(context: context)
+        case .fail(let error):
+            if case .authenticating(let auth, _) = state {
+                logger.info("client authentication failed", metadata: ["reason": "\(auth.failureReason ?? "unknown")"])
+            }
+            enterClosing()
+            let delay = runtime.snapshot.configuration.pgring.authFailureDelay
+            if delay > 0 {
+                let this = NIOLoopBound(self, eventLoop: context.eventLoop)
+                let boundContext = NIOLoopBound(context, eventLoop: context.eventLoop)
+                context.eventLoop.scheduleTask(in: .milliseconds(Int64(delay * 1000))) {
+                    this.value.fatal(error, context: boundContext.value)
+                }
+            } else {
+                fatal(error, context: context)
+            }
+        }
+    }
+
+    private func authenticated(context: ChannelHandlerContext) {
+        guard case .authenticating(_, let startup) = state else { return }
+        let configuration = runtime.snapshot.configuration
+        let requested = startup.database ?? startup.user ?? ""
+        guard let database = configuration.databases.first(where: { $0.name == requested }) else {
+            enterClosing()
+            return fatal(ClientFacingError(
+                fatal: true,
+                sqlState: SQLState.invalidCatalogName,
+                message: "database \"\(requested)\" does not exist",
+                hint: "pgring serves the databases listed in [[databases]]: \(configuration.databases.map(\.name).joined(separator: ", "))."
+            ), context: context)
+        }
+        guard let shard = configuration.shards.first else {
+            enterClosing()
+            return fatal(ClientFacingError(fatal: true, sqlState: SQLState.cannotConnectNow, message: "no shard is configured"), context: context)
+        }
+        var ok = context.channel.allocator.buffer(capacity: 9)
+        AuthenticationRequest.ok.encode(into: &ok)
+        context.writeAndFlush(wrapOutboundOut(ok), promise: nil)
+
+        let key = PoolKey(address: shard.primary, user: configuration.server.user, database: database.serverDatabase)
+        let pool = runtime.pool(for: key)
+        let (requestID, future) = pool.lease(on: context.eventLoop)
+        state = .awaitingServer(startup, pool: pool, requestID: requestID)
+        let loopBoundSelf = NIOLoopBound(self, eventLoop: context.eventLoop)
+        let loopBoundContext = NIOLoopBound(context, eventLoop: context.eventLoop)
+        future.whenComplete { result in
+            loopBoundSelf.value.leaseCompleted(result, startup: startup, pool: pool, context: loopBoundContext.value)
+        }
+    }
+
+    // MARK: - Getting a server
+
+    private func leaseCompleted(_ result: Result<ServerConnection, Error>, startup: StartupMessage, pool: ServerPool, context: ChannelHandlerContext) {
+        guard case .awaitingServer = state else {
+            // The client left while waiting: give the connection straight back.
+            if case .success(let server) = result { pool.release(server) }
+            return
+        }
+        switch result {
+        case .failure(let error):
+            enterClosing()
+            fatal(Self.clientError(for: error, shard: pool.key.address), context: context)
+        case .success(let server):
+            prepare(server, startup: startup, pool: pool, context: context)
+        }
+    }
+
+    static func clientError(for error: Error, shard: ServerAddress) -> ClientFacingError {
+        if let error = error as? PoolError {
+            return ClientFacingError(fatal: true, sqlState: error.sqlState, message: "\(error.message) (server \(shard))")
+        }
+        return ClientFacingError(fatal: true, sqlState: SQLState.cannotConnectNow, message: "could not get a connection to server \(shard): \(error)")
+    }
+
+    /// Applies the client's startup parameters on the server (SET), then attaches and greets the client.
+    private func prepare(_ server: ServerConnection, startup: StartupMessage, pool: ServerPool, context: ChannelHandlerContext) {
+        let loopBoundSelf = NIOLoopBound(self, eventLoop: context.eventLoop)
+        let loopBoundContext = NIOLoopBound(context, eventLoop: context.eventLoop)
+        let sql = StartupParameterSync.statements(for: startup)
+        let applied: EventLoopFuture<Void> = sql.isEmpty ? server.eventLoop.makeSucceededVoidFuture() : server.runInternalQuery(sql)
+        let relay = ClientRelay(clientChannel: context.channel)
+        self.relay = relay
+        applied.flatMap { server.attach(relay) }.hop(to: context.eventLoop).whenComplete { result in
+            let this = loopBoundSelf.value
+            let context = loopBoundContext.value
+            guard case .awaitingServer = this.state else {
+                pool.release(server)
+                return
+            }
+            switch result {
+            case .failure(let error):
+                this.enterClosing()
+                pool.release(server)
+                let message: String
+                if case ServerConnectionError.internalQueryFailed(let what) = error {
+                    message = "invalid startup parameter: \(what)"
+                } else {
+                    message = "could not prepare the server connection: \(error)"
+                }
+                this.fatal(ClientFacingError(fatal: true, sqlState: "22023", message: message), context: context)
+            case .success(let snapshot):
+                this.greet(server, pool: pool, snapshot: snapshot, context: context)
+            }
+        }
+    }
+
+    private func greet(_ server: ServerConnection, pool: ServerPool, snapshot: ServerConnection.Snapshot, context: ChannelHandlerContext) {
+        let key = runtime.cancelRegistry.register()
+        cancelKey = key
+        if let backend = snapshot.backendKey {
+            key.setTarget(CancelTarget(address: server.address, processID: backend.processID, secretKey: backend.secretKey))
+        }
+        var buffer = context.channel.allocator.buffer(capacity: 512)
+        for (name, value) in snapshot.parameters.sorted(by: { $0.key < $1.key }) {
+            ParameterStatus(name: name, value: value).encode(into: &buffer)
+        }
+        BackendKeyData(processID: key.processID, secretKey: key.secretKey).encode(into: &buffer)
+        ReadyForQuery(transactionStatus: .idle).encode(into: &buffer)
+        context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
+        state = .relaying(server, pool: pool)
+        if let bytes = early {
+            early = nil
+            server.forward(ForwardedBatch(bytes: bytes, readyForQueryExpected: earlyReadyForQuery, endsUnsynced: earlyUnsynced))
+        }
+    }
+
+    // MARK: - Errors
+
+    private func violation(_ message: String, context: ChannelHandlerContext) {
+        logger.info("protocol violation from client", metadata: ["error": "\(message)"])
+        enterClosing()
+        fatal(ClientFacingError(fatal: true, sqlState: SQLState.protocolViolation, message: message), context: context)
+    }
+
+    /// Sends a FATAL ErrorResponse and closes the connection.
+    private func fatal(_ error: ClientFacingError, context: ChannelHandlerContext) {
+        var buffer = context.channel.allocator.buffer(capacity: 128)
+        ErrorResponse(
+            severity: error.isFatal ? .fatal : .error,
+            code: error.sqlState,
+            message: error.message,
+            detail: error.detail,
+            hint: error.hint
+        ).encode(into: &buffer)
+        let channel = context.channel
+        context.writeAndFlush(wrapOutboundOut(buffer)).whenComplete { _ in
+            channel.close(promise: nil)
+        }
+    }
+
+    private func writeRaw(_ bytes: [UInt8], context: ChannelHandlerContext) {
+        var buffer = context.channel.allocator.buffer(capacity: bytes.count)
+        buffer.writeBytes(bytes)
+        context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
+    }
+}

@@ -1,0 +1,185 @@
+import Config
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOSSL
+import Pooling
+
+/// Identifies one pool: server connections to one server, as one user, to one database.
+struct PoolKey: Hashable, Sendable, CustomStringConvertible {
+    var address: ServerAddress
+    var user: String
+    var database: String
+    var description: String { "\(user)@\(address)/\(database)" }
+}
+
+/// Server connections for one ``PoolKey``: a thin I/O shell around the pure ``PoolStateMachine``.
+/// The state machine and the ID maps are guarded by one lock; actions run outside it.
+final class ServerPool: Sendable {
+    let key: PoolKey
+    private let settings: ServerLoginSettings
+    private let resetQuery: String
+    private let tlsContext: NIOSSLContext?
+    private let maxMessageSize: Int
+    private let group: EventLoopGroup
+    private let logger: Logger
+    private let origin = NIODeadline.now()
+
+    private struct State {
+        var machine: PoolStateMachine<Int>
+        var connections: [PoolConnectionID: ServerConnection] = [:]
+        var waiters: [Int: EventLoopPromise<ServerConnection>] = [:]
+        var waiterLoops: [Int: EventLoop] = [:]
+        var nextRequestID = 0
+        var tickTask: RepeatedTask?
+    }
+    private let state: NIOLockedValueBox<State>
+
+    init(key: PoolKey, settings: ServerLoginSettings, configuration: Pooling.PoolConfiguration, resetQuery: String,
+         tlsContext: NIOSSLContext?, maxMessageSize: Int, group: EventLoopGroup, logger: Logger) {
+        self.key = key
+        self.settings = settings
+        self.resetQuery = resetQuery
+        self.tlsContext = tlsContext
+        self.maxMessageSize = maxMessageSize
+        self.group = group
+        var logger = logger
+        logger[metadataKey: "pool"] = "\(key)"
+        self.logger = logger
+        self.state = NIOLockedValueBox(State(machine: PoolStateMachine(configuration: configuration)))
+    }
+
+    private var now: PoolInstant {
+        PoolInstant(nanoseconds: UInt64(max(0, (NIODeadline.now() - origin).nanoseconds)))
+    }
+
+    /// Starts the periodic tick that enforces timeouts (wait, idle, lifetime, connect).
+    func start(tickInterval: TimeAmount = .milliseconds(100)) {
+        let task = group.next().scheduleRepeatedTask(initialDelay: tickInterval, delay: tickInterval) { [weak self] _ in
+            guard let self else { return }
+            let actions = self.state.withLockedValue { $0.machine.tick(now: self.now) }
+            self.run(actions, preferredLoop: nil)
+        }
+        state.withLockedValue { $0.tickTask = task }
+    }
+
+    /// Asks for a server connection. The future completes on `eventLoop`.
+    func lease(on eventLoop: EventLoop) -> (requestID: Int, future: EventLoopFuture<ServerConnection>) {
+        let promise = eventLoop.makePromise(of: ServerConnection.self)
+        let (id, actions) = state.withLockedValue { state -> (Int, [PoolStateMachine<Int>.Action]) in
+            state.nextRequestID += 1
+            let id = state.nextRequestID
+            state.waiters[id] = promise
+            state.waiterLoops[id] = eventLoop
+            return (id, state.machine.leaseRequested(id, now: now))
+        }
+        run(actions, preferredLoop: eventLoop)
+        return (id, promise.futureResult)
+    }
+
+    /// The client that asked went away before it got a connection.
+    func cancelLease(_ requestID: Int) {
+        let actions = state.withLockedValue { state -> [PoolStateMachine<Int>.Action] in
+            guard state.waiters[requestID] != nil else { return [] }
+            return state.machine.requestCancelled(requestID, now: now)
+        }
+        run(actions, preferredLoop: nil)
+    }
+
+    /// Gives a connection back after a client session. A clean connection is reset (``resetQuery``)
+    /// and reused; anything else (open transaction, results still owed, reset failed) is closed.
+    func release(_ connection: ServerConnection) {
+        connection.detach().flatMap { clean -> EventLoopFuture<Bool> in
+            guard clean else { return connection.eventLoop.makeSucceededFuture(false) }
+            if self.resetQuery.isEmpty { return connection.eventLoop.makeSucceededFuture(true) }
+            return connection.runInternalQuery(self.resetQuery).map { true }.recover { _ in false }
+        }.whenComplete { result in
+            let reusable = (try? result.get()) ?? false
+            if !reusable {
+                self.logger.debug("closing a server connection that is not clean", metadata: ["server": "\(connection)"])
+            }
+            let actions = self.state.withLockedValue { state in
+                state.machine.connectionReleased(PoolConnectionID(UInt64(connection.id)), reusable: reusable, now: self.now)
+            }
+            self.run(actions, preferredLoop: connection.eventLoop)
+        }
+    }
+
+    /// Stops handing out connections: closes idle ones, fails waiters.
+    func shutdown() {
+        let actions = state.withLockedValue { state -> [PoolStateMachine<Int>.Action] in
+            state.tickTask?.cancel()
+            state.tickTask = nil
+            return state.machine.shutdown(now: now)
+        }
+        run(actions, preferredLoop: nil)
+    }
+
+    /// Counts for stats.
+    var snapshot: PoolSnapshot { state.withLockedValue { $0.machine.snapshot } }
+
+    // MARK: - Performing actions
+
+    private func run(_ actions: [PoolStateMachine<Int>.Action], preferredLoop: EventLoop?) {
+        for action in actions {
+            switch action {
+            case .createConnection(let id):
+                create(id, on: preferredLoop ?? group.next())
+            case .lease(let id, let requestID):
+                let (promise, connection) = state.withLockedValue { state in
+                    (state.waiters.removeValue(forKey: requestID), state.connections[id])
+                }
+                state.withLockedValue { _ = $0.waiterLoops.removeValue(forKey: requestID) }
+                if let promise, let connection {
+                    promise.succeed(connection)
+                } else if let connection {
+                    // Nobody is waiting any more (should not happen): give it back.
+                    release(connection)
+                }
+            case .failRequest(let requestID, let error):
+                let promise = state.withLockedValue { state in
+                    state.waiterLoops.removeValue(forKey: requestID)
+                    return state.waiters.removeValue(forKey: requestID)
+                }
+                promise?.fail(error)
+            case .closeConnection(let id):
+                let connection = state.withLockedValue { $0.connections[id] }
+                connection?.close()
+            }
+        }
+    }
+
+    private func create(_ id: PoolConnectionID, on eventLoop: EventLoop) {
+        logger.debug("opening a server connection", metadata: ["id": "\(id)"])
+        ServerConnection.connect(
+            id: Int(id.rawValue),
+            settings: settings,
+            tlsContext: tlsContext,
+            maxMessageSize: maxMessageSize,
+            on: eventLoop,
+            logger: logger
+        ).whenComplete { result in
+            switch result {
+            case .success(let connection):
+                let actions = self.state.withLockedValue { state in
+                    state.connections[id] = connection
+                    return state.machine.connectionEstablished(id, now: self.now)
+                }
+                connection.channel.closeFuture.whenComplete { _ in
+                    let actions = self.state.withLockedValue { state in
+                        state.connections[id] = nil
+                        return state.machine.connectionClosed(id, now: self.now)
+                    }
+                    self.run(actions, preferredLoop: nil)
+                }
+                self.run(actions, preferredLoop: eventLoop)
+            case .failure(let error):
+                self.logger.warning("could not open a server connection", metadata: ["error": "\(error)"])
+                let actions = self.state.withLockedValue { state in
+                    state.machine.connectionFailed(id, reason: "\(error)", now: self.now)
+                }
+                self.run(actions, preferredLoop: nil)
+            }
+        }
+    }
+}

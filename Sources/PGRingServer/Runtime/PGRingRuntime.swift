@@ -1,0 +1,108 @@
+import Config
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOSSL
+import Pooling
+
+/// An immutable snapshot of everything configuration-derived that a session reads.
+/// Swapped whole (never mutated) so a session sees one consistent version.
+struct RuntimeSnapshot: Sendable {
+    var configuration: PGRingConfiguration
+    var users: UserDirectory
+}
+
+/// Everything the sessions of one pgring process share: the configuration snapshot, the pools,
+/// the cancel keys and the TLS contexts. Created once by ``PGRingService``; no global state.
+public final class PGRingRuntime: Sendable {
+    let group: EventLoopGroup
+    let logger: Logger
+    let cancelRegistry = CancelRegistry()
+    let sessions = SessionRegistry()
+    let clientTLS: NIOSSLContext?
+    let serverTLS: NIOSSLContext?
+    private let snapshotBox: NIOLockedValueBox<RuntimeSnapshot>
+    private let poolsBox = NIOLockedValueBox<[PoolKey: ServerPool]>([:])
+
+    /// Builds the runtime; throws when a TLS file cannot be loaded.
+    public init(configuration: PGRingConfiguration, group: EventLoopGroup, logger: Logger) throws {
+        self.group = group
+        self.logger = logger
+        self.snapshotBox = NIOLockedValueBox(RuntimeSnapshot(configuration: configuration, users: UserDirectory(configuration.users)))
+        self.clientTLS = try TLSContexts.client(configuration.tls)
+        self.serverTLS = try TLSContexts.server(configuration.server)
+    }
+
+    /// The current configuration snapshot.
+    var snapshot: RuntimeSnapshot { snapshotBox.withLockedValue { $0 } }
+
+    /// The pool for a key, created on first use.
+    func pool(for key: PoolKey) -> ServerPool {
+        if let pool = poolsBox.withLockedValue({ $0[key] }) { return pool }
+        let configuration = snapshot.configuration
+        let (pool, created) = poolsBox.withLockedValue { pools -> (ServerPool, Bool) in
+            if let pool = pools[key] { return (pool, false) }
+            let settings = ServerLoginSettings(
+                address: key.address,
+                user: configuration.server.user,
+                password: configuration.server.password,
+                database: key.database,
+                tlsMode: configuration.server.tlsMode,
+                connectTimeout: .milliseconds(Int64(configuration.server.connectTimeout * 1000))
+            )
+            let pool = ServerPool(
+                key: key,
+                settings: settings,
+                configuration: Self.poolConfiguration(configuration),
+                resetQuery: configuration.pool.resetQuery,
+                tlsContext: serverTLS,
+                maxMessageSize: configuration.pgring.maxMessageSize,
+                group: group,
+                logger: logger
+            )
+            pools[key] = pool
+            return (pool, true)
+        }
+        if created { pool.start() }
+        return pool
+    }
+
+    /// All pools, for stats and shutdown.
+    var allPools: [ServerPool] { poolsBox.withLockedValue { Array($0.values) } }
+
+    static func poolConfiguration(_ configuration: PGRingConfiguration) -> Pooling.PoolConfiguration {
+        let pool = configuration.pool
+        return Pooling.PoolConfiguration(
+            maxConnections: pool.size,
+            minIdleConnections: 0,
+            maxIdleConnections: pool.maxIdle,
+            idleTimeout: .seconds(pool.idleTimeout),
+            maxLifetime: .seconds(pool.serverLifetime),
+            waitTimeout: .seconds(pool.queryWaitTimeout),
+            connectTimeout: .seconds(configuration.server.connectTimeout),
+            connectRetryDelay: .seconds(configuration.server.loginRetryDelay)
+        )
+    }
+}
+
+/// The live client connections, so a shutdown can wait for them and then close them.
+final class SessionRegistry: Sendable {
+    private let channels = NIOLockedValueBox<[ObjectIdentifier: Channel]>([:])
+
+    func add(_ channel: Channel) {
+        channels.withLockedValue { $0[ObjectIdentifier(channel)] = channel }
+    }
+
+    func remove(_ channel: Channel) {
+        channels.withLockedValue { _ = $0.removeValue(forKey: ObjectIdentifier(channel)) }
+    }
+
+    var count: Int { channels.withLockedValue { $0.count } }
+
+    /// Closes every client connection (end of the shutdown deadline).
+    func closeAll() {
+        for channel in channels.withLockedValue({ Array($0.values) }) {
+            channel.close(promise: nil)
+        }
+    }
+}

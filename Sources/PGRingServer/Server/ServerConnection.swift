@@ -1,0 +1,167 @@
+import Config
+import Logging
+import NIOCore
+import NIOPosix
+import NIOSSL
+import PGAuth
+import PGWire
+import NIOConcurrencyHelpers
+
+/// How pgring logs into one PostgreSQL server: the `[server]` settings plus the target database.
+struct ServerLoginSettings: Sendable {
+    var address: ServerAddress
+    var user: String
+    var password: String?
+    var database: String
+    var tlsMode: ServerTLSMode
+    var connectTimeout: TimeAmount
+    /// The SCRAM keys of the last successful login to this server, shared by the pool's connections.
+    var keyCache = SCRAMKeyCache()
+}
+
+/// Remembers the SCRAM keys of the last login so later logins skip PBKDF2 (thread-safe).
+final class SCRAMKeyCache: Sendable {
+    private let keys = NIOLockedValueBox<SCRAMClientKeys?>(nil)
+    var value: SCRAMClientKeys? {
+        get { keys.withLockedValue { $0 } }
+        set { keys.withLockedValue { $0 = newValue } }
+    }
+}
+
+/// One established pgring -> PostgreSQL connection, owned by a ``ServerPool``.
+/// Its handler's state lives on `channel.eventLoop`; every method here hops there.
+final class ServerConnection: Sendable, CustomStringConvertible {
+    /// The pool-assigned ID.
+    let id: Int
+    /// The server it talks to.
+    let address: ServerAddress
+    let channel: Channel
+    private let handler: NIOLoopBound<ServerConnectionHandler>
+    /// When the connection was established (for `server_lifetime`).
+    let createdAt: NIODeadline
+
+    private init(id: Int, address: ServerAddress, channel: Channel, handler: ServerConnectionHandler) {
+        self.id = id
+        self.address = address
+        self.channel = channel
+        self.handler = NIOLoopBound(handler, eventLoop: channel.eventLoop)
+        self.createdAt = .now()
+    }
+
+    var description: String { "server#\(id)@\(address)" }
+    var eventLoop: EventLoop { channel.eventLoop }
+
+    /// Opens a TCP connection and logs in. The future succeeds once the server sent its first ReadyForQuery.
+    static func connect(
+        id: Int,
+        settings: ServerLoginSettings,
+        tlsContext: NIOSSLContext?,
+        maxMessageSize: Int,
+        on eventLoop: EventLoop,
+        logger: Logger
+    ) -> EventLoopFuture<ServerConnection> {
+        let loginPromise = eventLoop.makePromise(of: Void.self)
+        let startup = ServerStartupStateMachine(
+            user: settings.user,
+            password: settings.password,
+            database: settings.database,
+            tlsMode: settings.tlsMode,
+            cachedKeys: settings.keyCache.value
+        )
+        let tlsName: String? = settings.tlsMode == .verifyFull ? settings.address.host : nil
+        let bootstrap = ClientBootstrap(group: eventLoop)
+            .connectTimeout(settings.connectTimeout)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let handler = ServerConnectionHandler(
+                        startup: startup,
+                        loginPromise: loginPromise,
+                        tlsContext: tlsContext,
+                        tlsServerName: tlsName,
+                        logger: logger
+                    )
+                    let decoder = BackendFrameDecoder(
+                        maxMessageSize: maxMessageSize,
+                        expectEncryptionResponse: settings.tlsMode != .disable
+                    )
+                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(decoder))
+                    try channel.pipeline.syncOperations.addHandler(handler)
+                }
+            }
+        return bootstrap.connect(host: settings.address.host, port: settings.address.port)
+            .flatMapError { error in
+                loginPromise.fail(ServerConnectionError.connectFailed("\(error)"))
+                return eventLoop.makeFailedFuture(ServerConnectionError.connectFailed("\(settings.address): \(error)"))
+            }
+            .flatMap { channel in
+                // A login that hangs is bounded by the connect timeout too.
+                let timeout = eventLoop.scheduleTask(in: settings.connectTimeout) {
+                    loginPromise.fail(ServerConnectionError.connectFailed("login to \(settings.address) timed out"))
+                    channel.close(promise: nil)
+                }
+                return loginPromise.futureResult.always { _ in timeout.cancel() }.flatMapThrowing {
+                    let handler = try channel.pipeline.syncOperations.handler(type: ServerConnectionHandler.self)
+                    if let keys = handler.authenticatedKeys { settings.keyCache.value = keys }
+                    let connection = ServerConnection(id: id, address: settings.address, channel: channel, handler: handler)
+                    handler.bind(connection: connection)
+                    return connection
+                }.flatMapErrorThrowing { error in
+                    channel.close(promise: nil)
+                    throw error
+                }
+            }
+    }
+
+    /// Server parameters (ParameterStatus), as last reported. Call on the connection's event loop.
+    var parametersOnLoop: [String: String] { handler.value.parameters }
+    /// The server's BackendKeyData. Call on the connection's event loop.
+    var backendKeyOnLoop: BackendKeyData? { handler.value.backendKey }
+    /// Whether nothing is pending and no transaction is open. Call on the connection's event loop.
+    var isCleanOnLoop: Bool { handler.value.isClean }
+
+    /// A snapshot of what a client needs when it is handed this connection.
+    struct Snapshot: Sendable {
+        var parameters: [String: String]
+        var backendKey: BackendKeyData?
+    }
+
+    /// Attaches a client session and returns the connection's parameters and key.
+    func attach(_ delegate: any ServerConnectionDelegate) -> EventLoopFuture<Snapshot> {
+        eventLoop.submit { [handler] in
+            handler.value.attach(delegate)
+            return Snapshot(parameters: handler.value.parameters, backendKey: handler.value.backendKey)
+        }
+    }
+
+    /// Detaches the client session and reports whether the connection is clean (reusable as is).
+    func detach() -> EventLoopFuture<Bool> {
+        eventLoop.submit { [handler] in
+            handler.value.detach()
+            return handler.value.isClean
+        }
+    }
+
+    /// Runs a query of pgring's own (reset query, SET replay) on an idle, detached connection.
+    func runInternalQuery(_ sql: String) -> EventLoopFuture<Void> {
+        let promise = eventLoop.makePromise(of: Void.self)
+        eventLoop.execute { [handler] in
+            handler.value.runInternalQuery(sql, promise: promise)
+        }
+        return promise.futureResult
+    }
+
+    /// Sends client bytes to the server. Thread-safe.
+    func forward(_ batch: ForwardedBatch) {
+        channel.writeAndFlush(batch, promise: nil)
+    }
+
+    /// Closes the connection politely (Terminate, then close). Thread-safe.
+    func close() {
+        var buffer = channel.allocator.buffer(capacity: 5)
+        Terminate().encode(into: &buffer)
+        let channel = self.channel
+        channel.writeAndFlush(ForwardedBatch(bytes: buffer, readyForQueryExpected: 0, endsUnsynced: false))
+            .whenComplete { _ in channel.close(promise: nil) }
+    }
+}

@@ -1,0 +1,324 @@
+import Logging
+import NIOCore
+import NIOSSL
+import NIOTLS
+import PGAuth
+import PGWire
+
+/// What a client session asks a server connection to send. Produced on the client's event loop,
+/// consumed on the server's.
+struct ForwardedBatch: Sendable {
+    /// Frontend frames, byte-identical to what the client sent, several per batch.
+    var bytes: ByteBuffer
+    /// How many of them make the server answer with ReadyForQuery (Query, Sync, FunctionCall).
+    var readyForQueryExpected: Int
+    /// True when the batch ends with extended-protocol messages that no Sync has closed yet.
+    var endsUnsynced: Bool
+}
+
+/// Receives what a server connection says while it is attached to a client session.
+protocol ServerConnectionDelegate: AnyObject, Sendable {
+    /// A batch of backend frames for the client, byte-identical. Called on the server's event loop.
+    func serverConnection(_ connection: ServerConnection, received bytes: ByteBuffer)
+    /// The server connection was lost while attached. Called on the server's event loop.
+    func serverConnectionLost(_ connection: ServerConnection)
+    /// The server connection can take more bytes again (it was not writable). Called on the server's event loop.
+    func serverConnectionWritable(_ connection: ServerConnection)
+}
+
+/// The ChannelHandler of one pgring -> PostgreSQL connection. Performs the login actions of
+/// ``ServerStartupStateMachine``, then relays byte batches between the server and the attached client,
+/// keeping just enough state (ReadyForQuery count and status) to know whether the connection is clean.
+/// All state is confined to the channel's event loop.
+final class ServerConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = BackendFrame
+    typealias OutboundIn = ForwardedBatch
+    typealias OutboundOut = ByteBuffer
+
+    /// What the connection is doing.
+    enum Mode {
+        /// Logging in; the promise completes when the first ReadyForQuery arrives.
+        case starting(EventLoopPromise<Void>)
+        /// Idle in the pool, nobody attached.
+        case idle
+        /// Running a query of pgring's own (reset, SET replay); responses are swallowed.
+        case internalQuery(EventLoopPromise<Void>, firstError: String?)
+        /// Attached to a client session: everything is relayed.
+        case attached(any ServerConnectionDelegate)
+        /// Closed or failed.
+        case closed
+    }
+
+    private var startup: ServerStartupStateMachine
+    private var mode: Mode
+    private let tlsContext: NIOSSLContext?
+    private let tlsServerName: String?
+    private let logger: Logger
+    private weak var connection: ServerConnection?
+    private var context: ChannelHandlerContext?
+
+    /// Responses still owed by the server: ReadyForQuery messages expected.
+    private(set) var readyForQueryOutstanding = 0
+    /// True when extended-protocol messages were sent with no Sync after them.
+    private(set) var unsynced = false
+    /// The transaction status of the last ReadyForQuery.
+    private(set) var transactionStatus: TransactionStatus = .idle
+    /// Backend bytes read in this read cycle, to be handed over at channelReadComplete.
+    private var pendingToClient: ByteBuffer?
+
+    init(startup: ServerStartupStateMachine, loginPromise: EventLoopPromise<Void>, tlsContext: NIOSSLContext?, tlsServerName: String?, logger: Logger) {
+        self.startup = startup
+        self.mode = .starting(loginPromise)
+        self.tlsContext = tlsContext
+        self.tlsServerName = tlsServerName
+        self.logger = logger
+    }
+
+    func bind(connection: ServerConnection) {
+        self.connection = connection
+    }
+
+    /// Server parameters reported so far (ParameterStatus), by name.
+    var parameters: [String: String] { startup.parameters }
+    /// The server's BackendKeyData.
+    var backendKey: BackendKeyData? { startup.backendKey }
+    /// The SCRAM keys of the login, if it used SCRAM.
+    var authenticatedKeys: SCRAMClientKeys? { startup.authenticatedKeys }
+    /// True when nothing is owed by the server and no transaction is open: safe to hand to someone else.
+    var isClean: Bool { readyForQueryOutstanding == 0 && !unsynced && transactionStatus == .idle }
+
+    // MARK: - Channel events
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        perform(startup.start(), context: context)
+        context.fireChannelActive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .encryptionResponse(let byte):
+            perform(startup.encryptionResponse(byte), context: context)
+        case .message(let message):
+            received(message, context: context)
+        }
+    }
+
+    private func received(_ message: RawMessage, context: ChannelHandlerContext) {
+        switch mode {
+        case .starting:
+            perform(startup.message(message), context: context)
+        case .attached:
+            track(message)
+            if pendingToClient == nil {
+                pendingToClient = context.channel.allocator.buffer(capacity: message.totalLength)
+            }
+            message.write(into: &pendingToClient!)
+        case .internalQuery(let promise, let firstError):
+            track(message)
+            var error = firstError
+            if message.id == BackendMessageID.errorResponse.rawValue, error == nil {
+                error = (try? ErrorResponse.decode(from: message))?.message ?? "error"
+                mode = .internalQuery(promise, firstError: error)
+            }
+            if message.id == BackendMessageID.readyForQuery.rawValue, readyForQueryOutstanding == 0 {
+                mode = .idle
+                if let error {
+                    promise.fail(ServerConnectionError.internalQueryFailed(error))
+                } else {
+                    promise.succeed(())
+                }
+            }
+        case .idle:
+            // An idle server may still send ParameterStatus or NoticeResponse (e.g. on shutdown).
+            track(message)
+            if message.id == BackendMessageID.errorResponse.rawValue {
+                let error = (try? ErrorResponse.decode(from: message))?.message ?? "error"
+                logger.info("idle server connection reported an error; closing it", metadata: ["error": "\(error)"])
+                context.close(promise: nil)
+            }
+        case .closed:
+            break
+        }
+    }
+
+    /// Keeps the little state pgring needs: parameters, ReadyForQuery count and transaction status.
+    private func track(_ message: RawMessage) {
+        switch message.id {
+        case BackendMessageID.readyForQuery.rawValue:
+            if readyForQueryOutstanding > 0 { readyForQueryOutstanding -= 1 }
+            if let ready = try? ReadyForQuery.decode(from: message) {
+                transactionStatus = ready.transactionStatus
+            }
+        case BackendMessageID.parameterStatus.rawValue:
+            if let status = try? ParameterStatus.decode(from: message) {
+                startup.updateParameter(status.name, status.value)
+            }
+        default:
+            break
+        }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        if let bytes = pendingToClient, let connection {
+            pendingToClient = nil
+            if case .attached(let delegate) = mode {
+                delegate.serverConnection(connection, received: bytes)
+            }
+        }
+        context.fireChannelReadComplete()
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        let batch = unwrapOutboundIn(data)
+        readyForQueryOutstanding += batch.readyForQueryExpected
+        unsynced = batch.endsUnsynced
+        context.write(wrapOutboundOut(batch.bytes), promise: promise)
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable, case .attached(let delegate) = mode, let connection {
+            delegate.serverConnectionWritable(connection)
+        }
+        context.fireChannelWritabilityChanged()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let event = event as? TLSUserEvent, case .handshakeCompleted = event {
+            perform(startup.tlsEstablished(), context: context)
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        logger.debug("server connection error", metadata: ["error": "\(error)"])
+        failAndClose(ServerConnectionError.io("\(error)"), context: context)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        failAndClose(ServerConnectionError.closedByServer, context: context)
+        context.fireChannelInactive()
+    }
+
+    private func failAndClose(_ error: ServerConnectionError, context: ChannelHandlerContext) {
+        let previous = mode
+        mode = .closed
+        switch previous {
+        case .starting(let promise):
+            promise.fail(error)
+        case .internalQuery(let promise, _):
+            promise.fail(error)
+        case .attached(let delegate):
+            if let connection { delegate.serverConnectionLost(connection) }
+        case .idle, .closed:
+            break
+        }
+        context.close(promise: nil)
+    }
+
+    // MARK: - Login actions
+
+    private func perform(_ action: ServerStartupStateMachine.Action, context: ChannelHandlerContext) {
+        switch action {
+        case .sendSSLRequest:
+            var buffer = context.channel.allocator.buffer(capacity: 8)
+            StartupPacket.sslRequest.encode(into: &buffer)
+            context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
+        case .startTLS:
+            guard let tlsContext else {
+                failAndClose(.tls("no TLS context configured"), context: context)
+                return
+            }
+            do {
+                let handler = try NIOSSLClientHandler(context: tlsContext, serverHostname: tlsServerName)
+                try context.pipeline.syncOperations.addHandler(handler, position: .first)
+            } catch {
+                failAndClose(.tls("\(error)"), context: context)
+            }
+        case .sendStartup(let parameters):
+            var buffer = context.channel.allocator.buffer(capacity: 128)
+            StartupMessage(parameters: parameters).encode(into: &buffer)
+            context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
+        case .sendPassword(let password):
+            var buffer = context.channel.allocator.buffer(capacity: 64)
+            PasswordMessage(password: password).encode(into: &buffer)
+            context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
+        case .sendSASLInitialResponse(let mechanism, let data):
+            var buffer = context.channel.allocator.buffer(capacity: 128)
+            SASLInitialResponse(mechanism: mechanism, data: data).encode(into: &buffer)
+            context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
+        case .sendSASLResponse(let data):
+            var buffer = context.channel.allocator.buffer(capacity: 128)
+            SASLResponse(data: data).encode(into: &buffer)
+            context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
+        case .wait:
+            break
+        case .ready:
+            transactionStatus = .idle
+            if case .starting(let promise) = mode {
+                mode = .idle
+                promise.succeed(())
+            }
+        case .fail(let error):
+            failAndClose(.login(error), context: context)
+        }
+    }
+
+    // MARK: - Operations requested by the pool and the client session (on the channel's loop)
+
+    /// Attach a client session: from now on backend bytes go to it.
+    func attach(_ delegate: any ServerConnectionDelegate) {
+        if case .idle = mode { mode = .attached(delegate) }
+    }
+
+    /// Detach the client session; the connection becomes idle (if it was attached).
+    func detach() {
+        if case .attached = mode { mode = .idle }
+    }
+
+    /// Runs one simple Query of pgring's own and swallows its responses.
+    func runInternalQuery(_ sql: String, promise: EventLoopPromise<Void>) {
+        guard case .idle = mode, let context else {
+            promise.fail(ServerConnectionError.notIdle)
+            return
+        }
+        mode = .internalQuery(promise, firstError: nil)
+        var buffer = context.channel.allocator.buffer(capacity: sql.utf8.count + 6)
+        Query(sql: sql).encode(into: &buffer)
+        readyForQueryOutstanding += 1
+        unsynced = false
+        context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
+    }
+
+    /// True while attached to a client.
+    var isAttached: Bool {
+        if case .attached = mode { return true }
+        return false
+    }
+}
+
+/// Why a server connection stopped or an operation on it failed.
+enum ServerConnectionError: Error, Equatable, CustomStringConvertible {
+    case login(ServerStartupError)
+    case closedByServer
+    case io(String)
+    case tls(String)
+    case notIdle
+    case internalQueryFailed(String)
+    case connectFailed(String)
+
+    var description: String {
+        switch self {
+        case .login(let error): return error.description
+        case .closedByServer: return "the server closed the connection"
+        case .io(let what): return "network error: \(what)"
+        case .tls(let what): return "TLS error: \(what)"
+        case .notIdle: return "the server connection is busy"
+        case .internalQueryFailed(let what): return "query failed: \(what)"
+        case .connectFailed(let what): return "could not connect: \(what)"
+        }
+    }
+}

@@ -1,0 +1,88 @@
+import Config
+import Logging
+import NIOCore
+import NIOPosix
+import PGWire
+import ServiceLifecycle
+
+/// The client-facing listener as a swift-service-lifecycle Service: binds TCP (and optionally a Unix
+/// socket), accepts sessions, and on graceful shutdown (SIGTERM/SIGINT) stops accepting, lets running
+/// sessions finish up to `shutdown_timeout`, then closes them and the server pools.
+public struct PGRingService: Service {
+    public let runtime: PGRingRuntime
+    private let onListening: @Sendable ([SocketAddress]) -> Void
+
+    /// - Parameter onListening: called once the listeners are bound, with their addresses (tests bind port 0).
+    public init(runtime: PGRingRuntime, onListening: @escaping @Sendable ([SocketAddress]) -> Void = { _ in }) {
+        self.runtime = runtime
+        self.onListening = onListening
+    }
+
+    public func run() async throws {
+        let configuration = runtime.snapshot.configuration
+        let runtime = self.runtime
+        let logger = runtime.logger
+        let maxMessageSize = configuration.pgring.maxMessageSize
+        let bootstrap = ServerBootstrap(group: runtime.group)
+            .serverChannelOption(.backlog, value: 1024)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(
+                        ByteToMessageHandler(FrontendFrameDecoder(maxMessageSize: maxMessageSize))
+                    )
+                    try channel.pipeline.syncOperations.addHandler(ClientSessionHandler(runtime: runtime, logger: logger))
+                }
+            }
+
+        var listeners: [Channel] = []
+        do {
+            listeners.append(try await bootstrap.bind(host: configuration.pgring.listenHost, port: configuration.pgring.listenPort).get())
+            if let directory = configuration.pgring.unixSocketDirectory {
+                let path = "\(directory)/.s.PGSQL.\(configuration.pgring.listenPort)"
+                listeners.append(try await bootstrap.bind(unixDomainSocketPath: path, cleanupExistingSocketFile: true).get())
+            }
+        } catch {
+            for listener in listeners { try? await listener.close() }
+            throw PGRingServiceError.cannotListen("\(error)")
+        }
+        let addresses = listeners.compactMap(\.localAddress)
+        logger.info("pgring is listening", metadata: ["addresses": "\(addresses.map { "\($0)" }.joined(separator: ", "))"])
+        onListening(addresses)
+
+        let closed = listeners
+        await withTaskCancellationOrGracefulShutdownHandler {
+            for listener in closed { try? await listener.closeFuture.get() }
+        } onCancelOrGracefulShutdown: {
+            for listener in closed { listener.close(promise: nil) }
+        }
+
+        // Drain: sessions may finish their work until the deadline.
+        let deadline = ContinuousClock.now + .milliseconds(Int64(configuration.pgring.shutdownTimeout * 1000))
+        if runtime.sessions.count > 0 {
+            logger.info("waiting for client sessions to finish", metadata: ["sessions": "\(runtime.sessions.count)"])
+        }
+        // Cancellation (not a graceful shutdown) skips the drain: nobody is waiting for it.
+        while runtime.sessions.count > 0, ContinuousClock.now < deadline, !Task.isCancelled {
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        if runtime.sessions.count > 0 {
+            logger.info("shutdown deadline reached; closing client sessions", metadata: ["sessions": "\(runtime.sessions.count)"])
+        }
+        runtime.sessions.closeAll()
+        for pool in runtime.allPools { pool.shutdown() }
+        logger.info("pgring stopped")
+    }
+}
+
+/// Why the service could not run.
+public enum PGRingServiceError: Error, CustomStringConvertible {
+    case cannotListen(String)
+
+    public var description: String {
+        switch self {
+        case .cannotListen(let why): return "cannot listen: \(why)"
+        }
+    }
+}
