@@ -191,6 +191,9 @@ struct InvalidConfigurationTests {
             message: "cannot read the file `/ca.pem` (missing, a directory, or not readable)"),
         // Pool, timeouts, limits, ring.
         .init(sections: ["pool": "[pool]\nsize = 0\nmax_idle = 0\n"], keyPath: "pool.size", message: "must be at least 1, got 0"),
+        .init(sections: ["ring": "[ring]\nvnodes = 100000\n", "shards": "[[shards]]\nname = \"s0\"\nweight = 100\nprimary = \"127.0.0.1:5432\"\n"],
+            keyPath: "ring.vnodes",
+            message: "vnodes (100000) x total shard weight (100) makes more than 8388608 ring points; lower vnodes or the weights"),
         .init(sections: ["pool": "[pool]\nmode = \"transaction\"\n"], keyPath: "pool.mode",
             message: "\"transaction\" pooling is not implemented in this version of pgring; use \"session\""),
         .init(sections: ["server": "[server]\nuser = \"app\"\npassword = \"app\"\nlogin_retry_delay = -1\n"], keyPath: "server.login_retry_delay",
@@ -255,9 +258,14 @@ struct InvalidConfigurationTests {
             "pgring": "[pgring]\nlisten_port = 65535\nmax_message_size = 1024\nshutdown_timeout = 0\n",
             "pool": "[pool]\nsize = 1\nmax_idle = 1\nidle_timeout = 0\n",
             "ring": "[ring]\nvnodes = 100000\nversion = 1\n",
-            "shards": "[[shards]]\nname = \"A-z_0.9\"\nweight = 1000\nprimary = \"h:1\"\n",
+            "shards": "[[shards]]\nname = \"A-z_0.9\"\nweight = 83\nprimary = \"h:1\"\n",
         ])
-        #expect(ConfigurationDocument.problems(in: text) == [])
+        #expect(ConfigurationDocument.problems(in: text) == [], "100000 x 83 points is just under the ring's limit")
+        let heaviest = ConfigurationDocument.text([
+            "ring": "[ring]\nvnodes = 8000\n",
+            "shards": "[[shards]]\nname = \"s0\"\nweight = 1000\nprimary = \"h:1\"\n",
+        ])
+        #expect(ConfigurationDocument.problems(in: heaviest) == [])
         let upper = ConfigurationDocument.text([
             "pgring": "[pgring]\nlisten_port = 1\nmax_message_size = 1073741824\n",
             "ring": "[ring]\nvnodes = 1\n",

@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import HashRing
 
 extension PGRingConfiguration {
     /// Addition: every range and consistency problem of this configuration (empty when it is usable).
@@ -156,6 +157,16 @@ public struct ConfigurationValidator {
         }
         if ring.version < 1 {
             problems.append(.init(keyPath: "ring.version", message: "must be at least 1, got \(ring.version)"))
+        }
+        // The ring holds vnodes x total weight points; past the library's limit it cannot be built.
+        let vnodes = ring.vnodes ?? ConsistentHashRing.defaultVirtualNodes
+        let totalWeight = configuration.shards.reduce(0) { $0 + max(0, $1.weight) }
+        let (points, overflow) = vnodes.multipliedReportingOverflow(by: totalWeight)
+        if Self.vnodesRange.contains(vnodes), overflow || points > ConsistentHashRing.maximumPointCount {
+            problems.append(.init(
+                keyPath: "ring.vnodes",
+                message: "vnodes (\(vnodes)) x total shard weight (\(totalWeight)) makes more than "
+                    + "\(ConsistentHashRing.maximumPointCount) ring points; lower vnodes or the weights"))
         }
     }
 
