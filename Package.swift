@@ -25,6 +25,9 @@ let package = Package(
         .target(name: "PGAuth", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: strict),
         // PostgreSQL-compatible hashing and the consistent-hash ring. No dependencies, no I/O.
         .target(name: "HashRing", swiftSettings: strict),
+        // SQL lexer, statement analysis, sharding-key extraction, read/write classification, Router. No I/O.
+        // Not yet used by the proxy (sharded routing is the next step).
+        .target(name: "Routing", dependencies: ["HashRing"], swiftSettings: strict),
         // Pool state machine, generic over a clock. No I/O.
         .target(name: "Pooling", swiftSettings: strict),
         // Config model, TOML parser, validation. No I/O beyond reading the file.
@@ -66,6 +69,7 @@ let package = Package(
         .testTarget(name: "PGWireTests", dependencies: ["PGWire", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOTestUtils", package: "swift-nio")], swiftSettings: strict),
         .testTarget(name: "PGAuthTests", dependencies: ["PGAuth"], swiftSettings: strict),
         .testTarget(name: "HashRingTests", dependencies: ["HashRing"], resources: [.copy("Vectors")], swiftSettings: strict),
+        .testTarget(name: "RoutingTests", dependencies: ["Routing", "HashRing"], swiftSettings: strict),
         .testTarget(name: "PoolingTests", dependencies: ["Pooling"], swiftSettings: strict),
         .testTarget(name: "ConfigTests", dependencies: ["Config"], swiftSettings: strict),
         .testTarget(
