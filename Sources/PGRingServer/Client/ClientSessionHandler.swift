@@ -43,7 +43,7 @@ final class ClientRelay: ServerConnectionDelegate {
 /// StartupMessage), authentication, getting a server connection from the pool, then relaying frames
 /// both ways until the client leaves. Confined to the client channel's event loop.
 final class ClientSessionHandler: ChannelInboundHandler {
-    typealias InboundIn = FrontendFrame
+    typealias InboundIn = FrontendInput
     typealias OutboundOut = ByteBuffer
 
     /// Where the session is.
@@ -94,21 +94,86 @@ final class ClientSessionHandler: ChannelInboundHandler {
         switch unwrapInboundIn(data) {
         case .startup(let packet):
             startupPacket(packet, context: context)
-        case .message(let message):
-            frontendMessage(message, context: context)
+        case .frames(let batch):
+            if case .relaying = state {
+                relay(batch, context: context)
+            } else {
+                batch.forEachFrame { message, _ in
+                    frontendMessage(message, context: context)
+                    return true
+                }
+            }
         }
     }
 
-    func channelReadComplete(context: ChannelHandlerContext) {
-        if case .relaying(let server, _) = state, let bytes = outgoing {
-            outgoing = nil
-            server.forward(ForwardedBatch(bytes: bytes, readyForQueryExpected: outgoingReadyForQuery, endsUnsynced: outgoingUnsynced))
-            outgoingReadyForQuery = 0
-            if !server.channel.isWritable {
-                context.channel.setOption(ChannelOptions.autoRead, value: false).whenFailure { _ in }
+    /// The relay fast path: count what makes the server answer with ReadyForQuery, stop at Terminate,
+    /// and queue the bytes whole for the server.
+    private func relay(_ batch: FrameBatch, context: ChannelHandlerContext) {
+        var terminateOffset: Int?
+        batch.forEachFrame { message, offset in
+            if message.id == FrontendMessageID.terminate.rawValue {
+                terminateOffset = offset
+                return false
             }
+            Self.count(message.id, readyForQuery: &outgoingReadyForQuery, unsynced: &outgoingUnsynced)
+            return true
         }
+        var bytes = batch.bytes
+        if let terminateOffset {
+            bytes = bytes.getSlice(at: bytes.readerIndex, length: terminateOffset) ?? ByteBuffer()
+        }
+        if bytes.readableBytes > 0 {
+            Self.append(bytes, to: &outgoing)
+        }
+        if terminateOffset != nil {
+            // Not forwarded: the server connection outlives the client. channelInactive releases it,
+            // after channelReadComplete has sent what came before the Terminate.
+            flushOutgoing(context: context)
+            context.close(promise: nil)
+        }
+    }
+
+    /// Counts a frontend message: Query, Sync and FunctionCall each make the server send ReadyForQuery;
+    /// extended-protocol messages after the last Sync leave the batch unsynced.
+    private static func count(_ id: UInt8, readyForQuery: inout Int, unsynced: inout Bool) {
+        switch id {
+        case FrontendMessageID.query.rawValue, FrontendMessageID.sync.rawValue, FrontendMessageID.functionCall.rawValue:
+            readyForQuery += 1
+            unsynced = false
+        case FrontendMessageID.parse.rawValue, FrontendMessageID.bind.rawValue, FrontendMessageID.describe.rawValue,
+             FrontendMessageID.execute.rawValue, FrontendMessageID.close.rawValue, FrontendMessageID.flush.rawValue:
+            unsynced = true
+        default:
+            break
+        }
+    }
+
+    /// Appends bytes to a pending buffer (no copy when it is empty).
+    private static func append(_ bytes: ByteBuffer, to pending: inout ByteBuffer?) {
+        guard var buffer = pending else {
+            pending = bytes
+            return
+        }
+        pending = nil
+        var more = bytes
+        buffer.writeBuffer(&more)
+        pending = buffer
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        flushOutgoing(context: context)
         context.fireChannelReadComplete()
+    }
+
+    /// Sends the frames queued in this read cycle to the server connection, in one write.
+    private func flushOutgoing(context: ChannelHandlerContext) {
+        guard case .relaying(let server, _) = state, let bytes = outgoing else { return }
+        outgoing = nil
+        server.forward(ForwardedBatch(bytes: bytes, readyForQueryExpected: outgoingReadyForQuery, endsUnsynced: outgoingUnsynced))
+        outgoingReadyForQuery = 0
+        if !server.channel.isWritable {
+            context.channel.setOption(ChannelOptions.autoRead, value: false).whenFailure { _ in }
+        }
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
@@ -252,12 +317,10 @@ final class ClientSessionHandler: ChannelInboundHandler {
     private func frontendMessage(_ message: RawMessage, context: ChannelHandlerContext) {
         switch state {
         case .relaying:
-            if message.id == FrontendMessageID.terminate.rawValue {
-                // Not forwarded: the server connection outlives the client. channelInactive releases it.
-                context.close(promise: nil)
-                return
-            }
-            append(message, to: &outgoing, readyForQuery: &outgoingReadyForQuery, unsynced: &outgoingUnsynced, context: context)
+            // Batches take the fast path in relay(_:context:); a single frame here is handled the same way.
+            var bytes = context.channel.allocator.buffer(capacity: message.totalLength)
+            message.write(into: &bytes)
+            relay(FrameBatch(validatedBytes: bytes), context: context)
         case .authenticating(var auth, let startup):
             if message.id == FrontendMessageID.terminate.rawValue {
                 enterClosing()
@@ -284,20 +347,10 @@ final class ClientSessionHandler: ChannelInboundHandler {
     }
 
     private func append(_ message: RawMessage, to buffer: inout ByteBuffer?, readyForQuery: inout Int, unsynced: inout Bool, context: ChannelHandlerContext) {
-        switch message.id {
-        case FrontendMessageID.query.rawValue, FrontendMessageID.sync.rawValue, FrontendMessageID.functionCall.rawValue:
-            readyForQuery += 1
-            unsynced = false
-        case FrontendMessageID.parse.rawValue, FrontendMessageID.bind.rawValue, FrontendMessageID.describe.rawValue,
-             FrontendMessageID.execute.rawValue, FrontendMessageID.close.rawValue, FrontendMessageID.flush.rawValue:
-            unsynced = true
-        default:
-            break
-        }
-        if buffer == nil {
-            buffer = context.channel.allocator.buffer(capacity: max(256, message.totalLength))
-        }
-        message.write(into: &buffer!)
+        Self.count(message.id, readyForQuery: &readyForQuery, unsynced: &unsynced)
+        var bytes = context.channel.allocator.buffer(capacity: message.totalLength)
+        message.write(into: &bytes)
+        Self.append(bytes, to: &buffer)
     }
 
     private static func describe(_ id: UInt8) -> String {

@@ -81,7 +81,7 @@ final class ServerConnection: Sendable, CustomStringConvertible {
                         tlsServerName: tlsName,
                         logger: logger
                     )
-                    let decoder = BackendFrameDecoder(
+                    let decoder = BackendBatchDecoder(
                         maxMessageSize: maxMessageSize,
                         expectEncryptionResponse: settings.tlsMode != .disable
                     )

@@ -31,7 +31,7 @@ protocol ServerConnectionDelegate: AnyObject, Sendable {
 /// keeping just enough state (ReadyForQuery count and status) to know whether the connection is clean.
 /// All state is confined to the channel's event loop.
 final class ServerConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
-    typealias InboundIn = BackendFrame
+    typealias InboundIn = BackendInput
     typealias OutboundIn = ForwardedBatch
     typealias OutboundOut = ByteBuffer
 
@@ -102,8 +102,20 @@ final class ServerConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
         switch unwrapInboundIn(data) {
         case .encryptionResponse(let byte):
             perform(startup.encryptionResponse(byte), context: context)
-        case .message(let message):
-            received(message, context: context)
+        case .frames(let batch):
+            if case .attached = mode {
+                // Fast path: look only at what pgring tracks, forward the bytes whole.
+                batch.forEachFrame { message, _ in
+                    track(message)
+                    return true
+                }
+                appendToClient(batch.bytes)
+            } else {
+                batch.forEachFrame { message, _ in
+                    received(message, context: context)
+                    return true
+                }
+            }
         }
     }
 
@@ -112,11 +124,11 @@ final class ServerConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
         case .starting:
             perform(startup.message(message), context: context)
         case .attached:
+            // A login or internal query just ended inside this batch; the rest goes to the client.
             track(message)
-            if pendingToClient == nil {
-                pendingToClient = context.channel.allocator.buffer(capacity: message.totalLength)
-            }
-            message.write(into: &pendingToClient!)
+            var bytes = context.channel.allocator.buffer(capacity: message.totalLength)
+            message.write(into: &bytes)
+            appendToClient(bytes)
         case .internalQuery(let promise, let firstError):
             track(message)
             var error = firstError
@@ -143,6 +155,18 @@ final class ServerConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
         case .closed:
             break
         }
+    }
+
+    /// Adds backend bytes to what goes to the client at channelReadComplete (no copy for the first batch).
+    private func appendToClient(_ bytes: ByteBuffer) {
+        guard var pending = pendingToClient else {
+            pendingToClient = bytes
+            return
+        }
+        pendingToClient = nil
+        var more = bytes
+        pending.writeBuffer(&more)
+        pendingToClient = pending
     }
 
     /// Keeps the little state pgring needs: parameters, ReadyForQuery count and transaction status.

@@ -30,7 +30,7 @@ public struct PGRingService: Service {
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(
-                        ByteToMessageHandler(FrontendFrameDecoder(maxMessageSize: maxMessageSize))
+                        ByteToMessageHandler(FrontendBatchDecoder(maxMessageSize: maxMessageSize))
                     )
                     try channel.pipeline.syncOperations.addHandler(ClientSessionHandler(runtime: runtime, logger: logger))
                 }

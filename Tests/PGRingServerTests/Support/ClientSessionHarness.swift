@@ -45,7 +45,7 @@ final class ClientSessionHarness {
         logger.logLevel = .critical
         runtime = try PGRingRuntime(configuration: configuration, group: loop, logger: logger)
         channel = EmbeddedChannel(loop: loop)
-        try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(FrontendFrameDecoder()))
+        try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(FrontendBatchDecoder()))
         try channel.pipeline.syncOperations.addHandler(ClientSessionHandler(runtime: runtime, logger: logger))
         try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 54321)).wait()
     }
