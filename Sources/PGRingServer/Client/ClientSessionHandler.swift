@@ -66,12 +66,8 @@ final class ClientSessionHandler: ChannelInboundHandler {
     private var cancelKey: ClientCancelKey?
     /// Frames read in this read cycle, forwarded together at channelReadComplete.
     private var outgoing: ByteBuffer?
-    private var outgoingReadyForQuery = 0
-    private var outgoingUnsynced = false
     /// Frames that arrived before the server connection was ready.
     private var early: ByteBuffer?
-    private var earlyReadyForQuery = 0
-    private var earlyUnsynced = false
     private var relay: ClientRelay?
     private var tlsActive = false
 
@@ -106,8 +102,8 @@ final class ClientSessionHandler: ChannelInboundHandler {
         }
     }
 
-    /// The relay fast path: count what makes the server answer with ReadyForQuery, stop at Terminate,
-    /// and queue the bytes whole for the server.
+    /// The relay fast path: stop at Terminate and queue the bytes whole for the server (the server
+    /// connection itself accounts for what they make the server owe).
     private func relay(_ batch: FrameBatch, context: ChannelHandlerContext) {
         var terminateOffset: Int?
         batch.forEachFrame { message, offset in
@@ -115,7 +111,6 @@ final class ClientSessionHandler: ChannelInboundHandler {
                 terminateOffset = offset
                 return false
             }
-            Self.count(message.id, readyForQuery: &outgoingReadyForQuery, unsynced: &outgoingUnsynced)
             return true
         }
         var bytes = batch.bytes
@@ -130,21 +125,6 @@ final class ClientSessionHandler: ChannelInboundHandler {
             // after channelReadComplete has sent what came before the Terminate.
             flushOutgoing(context: context)
             context.close(promise: nil)
-        }
-    }
-
-    /// Counts a frontend message: Query, Sync and FunctionCall each make the server send ReadyForQuery;
-    /// extended-protocol messages after the last Sync leave the batch unsynced.
-    private static func count(_ id: UInt8, readyForQuery: inout Int, unsynced: inout Bool) {
-        switch id {
-        case FrontendMessageID.query.rawValue, FrontendMessageID.sync.rawValue, FrontendMessageID.functionCall.rawValue:
-            readyForQuery += 1
-            unsynced = false
-        case FrontendMessageID.parse.rawValue, FrontendMessageID.bind.rawValue, FrontendMessageID.describe.rawValue,
-             FrontendMessageID.execute.rawValue, FrontendMessageID.close.rawValue, FrontendMessageID.flush.rawValue:
-            unsynced = true
-        default:
-            break
         }
     }
 
@@ -169,8 +149,7 @@ final class ClientSessionHandler: ChannelInboundHandler {
     private func flushOutgoing(context: ChannelHandlerContext) {
         guard case .relaying(let server, _) = state, let bytes = outgoing else { return }
         outgoing = nil
-        server.forward(ForwardedBatch(bytes: bytes, readyForQueryExpected: outgoingReadyForQuery, endsUnsynced: outgoingUnsynced))
-        outgoingReadyForQuery = 0
+        server.forward(bytes)
         if !server.channel.isWritable {
             context.channel.setOption(ChannelOptions.autoRead, value: false).whenFailure { _ in }
         }
@@ -338,19 +317,14 @@ final class ClientSessionHandler: ChannelInboundHandler {
                 context.close(promise: nil)
                 return
             }
-            append(message, to: &early, readyForQuery: &earlyReadyForQuery, unsynced: &earlyUnsynced, context: context)
+            var bytes = context.channel.allocator.buffer(capacity: message.totalLength)
+            message.write(into: &bytes)
+            Self.append(bytes, to: &early)
         case .awaitingStartup:
             violation("expected a startup packet", context: context)
         case .closing:
             break
         }
-    }
-
-    private func append(_ message: RawMessage, to buffer: inout ByteBuffer?, readyForQuery: inout Int, unsynced: inout Bool, context: ChannelHandlerContext) {
-        Self.count(message.id, readyForQuery: &readyForQuery, unsynced: &unsynced)
-        var bytes = context.channel.allocator.buffer(capacity: message.totalLength)
-        message.write(into: &bytes)
-        Self.append(bytes, to: &buffer)
     }
 
     private static func describe(_ id: UInt8) -> String {
@@ -499,7 +473,7 @@ final class ClientSessionHandler: ChannelInboundHandler {
         state = .relaying(server, pool: pool)
         if let bytes = early {
             early = nil
-            server.forward(ForwardedBatch(bytes: bytes, readyForQueryExpected: earlyReadyForQuery, endsUnsynced: earlyUnsynced))
+            server.forward(bytes)
         }
     }
 

@@ -152,8 +152,8 @@ final class ServerConnection: Sendable, CustomStringConvertible {
     }
 
     /// Sends client bytes to the server. Thread-safe.
-    func forward(_ batch: ForwardedBatch) {
-        channel.writeAndFlush(batch, promise: nil)
+    func forward(_ bytes: ByteBuffer) {
+        channel.writeAndFlush(bytes, promise: nil)
     }
 
     /// Closes the connection politely (Terminate, then close). Thread-safe.
@@ -161,7 +161,7 @@ final class ServerConnection: Sendable, CustomStringConvertible {
         var buffer = channel.allocator.buffer(capacity: 5)
         Terminate().encode(into: &buffer)
         let channel = self.channel
-        channel.writeAndFlush(ForwardedBatch(bytes: buffer, readyForQueryExpected: 0, endsUnsynced: false))
+        channel.writeAndFlush(buffer)
             .whenComplete { _ in channel.close(promise: nil) }
     }
 }

@@ -5,17 +5,6 @@ import NIOTLS
 import PGAuth
 import PGWire
 
-/// What a client session asks a server connection to send. Produced on the client's event loop,
-/// consumed on the server's.
-struct ForwardedBatch: Sendable {
-    /// Frontend frames, byte-identical to what the client sent, several per batch.
-    var bytes: ByteBuffer
-    /// How many of them make the server answer with ReadyForQuery (Query, Sync, FunctionCall).
-    var readyForQueryExpected: Int
-    /// True when the batch ends with extended-protocol messages that no Sync has closed yet.
-    var endsUnsynced: Bool
-}
-
 /// Receives what a server connection says while it is attached to a client session.
 protocol ServerConnectionDelegate: AnyObject, Sendable {
     /// A batch of backend frames for the client, byte-identical. Called on the server's event loop.
@@ -32,7 +21,7 @@ protocol ServerConnectionDelegate: AnyObject, Sendable {
 /// All state is confined to the channel's event loop.
 final class ServerConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = BackendInput
-    typealias OutboundIn = ForwardedBatch
+    typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
     /// What the connection is doing.
@@ -57,10 +46,8 @@ final class ServerConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
     private weak var connection: ServerConnection?
     private var context: ChannelHandlerContext?
 
-    /// Responses still owed by the server: ReadyForQuery messages expected.
-    private(set) var readyForQueryOutstanding = 0
-    /// True when extended-protocol messages were sent with no Sync after them.
-    private(set) var unsynced = false
+    /// What the server still owes for what was sent to it.
+    private var accounting = FrontendAccounting()
     /// The transaction status of the last ReadyForQuery.
     private(set) var transactionStatus: TransactionStatus = .idle
     /// Backend bytes read in this read cycle, to be handed over at channelReadComplete.
@@ -85,7 +72,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
     /// The SCRAM keys of the login, if it used SCRAM.
     var authenticatedKeys: SCRAMClientKeys? { startup.authenticatedKeys }
     /// True when nothing is owed by the server and no transaction is open: safe to hand to someone else.
-    var isClean: Bool { readyForQueryOutstanding == 0 && !unsynced && transactionStatus == .idle }
+    var isClean: Bool { accounting.readyForQueryOutstanding == 0 && !accounting.unsynced && transactionStatus == .idle }
 
     // MARK: - Channel events
 
@@ -136,7 +123,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
                 error = (try? ErrorResponse.decode(from: message))?.message ?? "error"
                 mode = .internalQuery(promise, firstError: error)
             }
-            if message.id == BackendMessageID.readyForQuery.rawValue, readyForQueryOutstanding == 0 {
+            if message.id == BackendMessageID.readyForQuery.rawValue, accounting.readyForQueryOutstanding == 0 {
                 mode = .idle
                 if let error {
                     promise.fail(ServerConnectionError.internalQueryFailed(error))
@@ -173,7 +160,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
     private func track(_ message: RawMessage) {
         switch message.id {
         case BackendMessageID.readyForQuery.rawValue:
-            if readyForQueryOutstanding > 0 { readyForQueryOutstanding -= 1 }
+            accounting.readyForQueryReceived()
             if let ready = try? ReadyForQuery.decode(from: message) {
                 transactionStatus = ready.transactionStatus
             }
@@ -197,10 +184,10 @@ final class ServerConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        let batch = unwrapOutboundIn(data)
-        readyForQueryOutstanding += batch.readyForQueryExpected
-        unsynced = batch.endsUnsynced
-        context.write(wrapOutboundOut(batch.bytes), promise: promise)
+        // Client bytes are whole frames (the client side's batch decoder checked them).
+        let bytes = unwrapOutboundIn(data)
+        accounting.sent(FrameBatch(validatedBytes: bytes))
+        context.write(wrapOutboundOut(bytes), promise: promise)
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
@@ -312,8 +299,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
         mode = .internalQuery(promise, firstError: nil)
         var buffer = context.channel.allocator.buffer(capacity: sql.utf8.count + 6)
         Query(sql: sql).encode(into: &buffer)
-        readyForQueryOutstanding += 1
-        unsynced = false
+        accounting.sent(FrontendMessageID.query.rawValue)
         context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
     }
 
