@@ -68,7 +68,6 @@ final class ClientSessionHandler: ChannelInboundHandler {
     private var outgoing: ByteBuffer?
     /// Frames that arrived before the server connection was ready.
     private var early: ByteBuffer?
-    private var relay: ClientRelay?
     private var tlsActive = false
 
     init(runtime: PGRingRuntime, logger: Logger) {
@@ -432,7 +431,6 @@ final class ClientSessionHandler: ChannelInboundHandler {
         let sql = StartupParameterSync.statements(for: startup)
         let applied: EventLoopFuture<Void> = sql.isEmpty ? server.eventLoop.makeSucceededVoidFuture() : server.runInternalQuery(sql)
         let relay = ClientRelay(clientChannel: context.channel)
-        self.relay = relay
         applied.flatMap { server.attach(relay) }.hop(to: context.eventLoop).whenComplete { result in
             let this = loopBoundSelf.value
             let context = loopBoundContext.value

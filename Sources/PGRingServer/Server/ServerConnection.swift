@@ -37,15 +37,12 @@ final class ServerConnection: Sendable, CustomStringConvertible {
     let address: ServerAddress
     let channel: Channel
     private let handler: NIOLoopBound<ServerConnectionHandler>
-    /// When the connection was established (for `server_lifetime`).
-    let createdAt: NIODeadline
 
     private init(id: Int, address: ServerAddress, channel: Channel, handler: ServerConnectionHandler) {
         self.id = id
         self.address = address
         self.channel = channel
         self.handler = NIOLoopBound(handler, eventLoop: channel.eventLoop)
-        self.createdAt = .now()
     }
 
     var description: String { "server#\(id)@\(address)" }
@@ -112,13 +109,6 @@ final class ServerConnection: Sendable, CustomStringConvertible {
                 }
             }
     }
-
-    /// Server parameters (ParameterStatus), as last reported. Call on the connection's event loop.
-    var parametersOnLoop: [String: String] { handler.value.parameters }
-    /// The server's BackendKeyData. Call on the connection's event loop.
-    var backendKeyOnLoop: BackendKeyData? { handler.value.backendKey }
-    /// Whether nothing is pending and no transaction is open. Call on the connection's event loop.
-    var isCleanOnLoop: Bool { handler.value.isClean }
 
     /// A snapshot of what a client needs when it is handed this connection.
     struct Snapshot: Sendable {

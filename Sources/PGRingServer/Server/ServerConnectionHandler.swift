@@ -303,11 +303,6 @@ final class ServerConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
         context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
     }
 
-    /// True while attached to a client.
-    var isAttached: Bool {
-        if case .attached = mode { return true }
-        return false
-    }
 }
 
 /// Why a server connection stopped or an operation on it failed.
