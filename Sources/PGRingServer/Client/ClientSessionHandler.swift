@@ -117,7 +117,7 @@ final class ClientSessionHandler: ChannelInboundHandler {
             bytes = bytes.getSlice(at: bytes.readerIndex, length: terminateOffset) ?? ByteBuffer()
         }
         if bytes.readableBytes > 0 {
-            Self.append(bytes, to: &outgoing)
+            outgoing.appendFrames(bytes)
         }
         if terminateOffset != nil {
             // Not forwarded: the server connection outlives the client. channelInactive releases it,
@@ -125,18 +125,6 @@ final class ClientSessionHandler: ChannelInboundHandler {
             flushOutgoing(context: context)
             context.close(promise: nil)
         }
-    }
-
-    /// Appends bytes to a pending buffer (no copy when it is empty).
-    private static func append(_ bytes: ByteBuffer, to pending: inout ByteBuffer?) {
-        guard var buffer = pending else {
-            pending = bytes
-            return
-        }
-        pending = nil
-        var more = bytes
-        buffer.writeBuffer(&more)
-        pending = buffer
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
@@ -295,10 +283,8 @@ final class ClientSessionHandler: ChannelInboundHandler {
     private func frontendMessage(_ message: RawMessage, context: ChannelHandlerContext) {
         switch state {
         case .relaying:
-            // Batches take the fast path in relay(_:context:); a single frame here is handled the same way.
-            var bytes = context.channel.allocator.buffer(capacity: message.totalLength)
-            message.write(into: &bytes)
-            relay(FrameBatch(validatedBytes: bytes), context: context)
+            // Not reached in practice: batches take the fast path in relay(_:context:).
+            relay(FrameBatch(validatedBytes: message.frame(allocator: context.channel.allocator)), context: context)
         case .authenticating(var auth, let startup):
             if message.id == FrontendMessageID.terminate.rawValue {
                 enterClosing()
@@ -316,9 +302,7 @@ final class ClientSessionHandler: ChannelInboundHandler {
                 context.close(promise: nil)
                 return
             }
-            var bytes = context.channel.allocator.buffer(capacity: message.totalLength)
-            message.write(into: &bytes)
-            Self.append(bytes, to: &early)
+            early.appendFrames(message.frame(allocator: context.channel.allocator))
         case .awaitingStartup:
             violation("expected a startup packet", context: context)
         case .closing:

@@ -29,7 +29,6 @@ final class ServerPool: Sendable {
         var machine: PoolStateMachine<Int>
         var connections: [PoolConnectionID: ServerConnection] = [:]
         var waiters: [Int: EventLoopPromise<ServerConnection>] = [:]
-        var waiterLoops: [Int: EventLoop] = [:]
         var nextRequestID = 0
         var tickTask: RepeatedTask?
     }
@@ -70,7 +69,6 @@ final class ServerPool: Sendable {
             state.nextRequestID += 1
             let id = state.nextRequestID
             state.waiters[id] = promise
-            state.waiterLoops[id] = eventLoop
             return (id, state.machine.leaseRequested(id, now: now))
         }
         run(actions, preferredLoop: eventLoop)
@@ -129,7 +127,6 @@ final class ServerPool: Sendable {
                 let (promise, connection) = state.withLockedValue { state in
                     (state.waiters.removeValue(forKey: requestID), state.connections[id])
                 }
-                state.withLockedValue { _ = $0.waiterLoops.removeValue(forKey: requestID) }
                 if let promise, let connection {
                     promise.succeed(connection)
                 } else if let connection {
@@ -137,10 +134,7 @@ final class ServerPool: Sendable {
                     release(connection)
                 }
             case .failRequest(let requestID, let error):
-                let promise = state.withLockedValue { state in
-                    state.waiterLoops.removeValue(forKey: requestID)
-                    return state.waiters.removeValue(forKey: requestID)
-                }
+                let promise = state.withLockedValue { $0.waiters.removeValue(forKey: requestID) }
                 promise?.fail(error)
             case .closeConnection(let id):
                 let connection = state.withLockedValue { $0.connections[id] }

@@ -96,7 +96,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
                     track(message)
                     return true
                 }
-                appendToClient(batch.bytes)
+                pendingToClient.appendFrames(batch.bytes)
             } else {
                 batch.forEachFrame { message, _ in
                     received(message, context: context)
@@ -111,11 +111,9 @@ final class ServerConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
         case .starting:
             perform(startup.message(message), context: context)
         case .attached:
-            // A login or internal query just ended inside this batch; the rest goes to the client.
+            // Not reached in practice: attached batches take the fast path in channelRead.
             track(message)
-            var bytes = context.channel.allocator.buffer(capacity: message.totalLength)
-            message.write(into: &bytes)
-            appendToClient(bytes)
+            pendingToClient.appendFrames(message.frame(allocator: context.channel.allocator))
         case .internalQuery(let promise, let firstError):
             track(message)
             var error = firstError
@@ -142,18 +140,6 @@ final class ServerConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
         case .closed:
             break
         }
-    }
-
-    /// Adds backend bytes to what goes to the client at channelReadComplete (no copy for the first batch).
-    private func appendToClient(_ bytes: ByteBuffer) {
-        guard var pending = pendingToClient else {
-            pendingToClient = bytes
-            return
-        }
-        pendingToClient = nil
-        var more = bytes
-        pending.writeBuffer(&more)
-        pendingToClient = pending
     }
 
     /// Keeps the little state pgring needs: parameters, ReadyForQuery count and transaction status.

@@ -130,7 +130,7 @@ struct ServerStartupStateMachine {
     mutating func message(_ message: RawMessage) -> Action {
         switch message.id {
         case BackendMessageID.errorResponse.rawValue:
-            let error = (try? ErrorResponse.decode(from: message)) ?? nil
+            let error = try? ErrorResponse.decode(from: message)
             return fail(.serverError(sqlState: error?.sqlState ?? "XX000", message: error?.message ?? "unreadable error"))
         case BackendMessageID.noticeResponse.rawValue:
             return .wait
