@@ -28,6 +28,13 @@ let package = Package(
         // SQL lexer, statement analysis, sharding-key extraction, read/write classification, Router. No I/O.
         // Not yet used by the proxy (sharded routing is the next step).
         .target(name: "Routing", dependencies: ["HashRing"], swiftSettings: strict),
+        // Transaction pooling: release rule, prepared statements under pgring-wide names, carried session
+        // settings. No I/O.
+        .target(
+            name: "Multiplexing",
+            dependencies: ["PGWire", "Routing", .product(name: "NIOCore", package: "swift-nio"), .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict
+        ),
         // Pool state machine, generic over a clock. No I/O.
         .target(name: "Pooling", swiftSettings: strict),
         // Config model, TOML parser, validation. No I/O beyond reading the file.
@@ -36,7 +43,7 @@ let package = Package(
         .target(
             name: "PGRingServer",
             dependencies: [
-                "PGWire", "PGAuth", "HashRing", "Pooling", "Config",
+                "PGWire", "PGAuth", "HashRing", "Pooling", "Config", "Multiplexing",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -71,6 +78,11 @@ let package = Package(
         .testTarget(name: "HashRingTests", dependencies: ["HashRing"], resources: [.copy("Vectors")], swiftSettings: strict),
         .testTarget(name: "RoutingTests", dependencies: ["Routing", "HashRing"], swiftSettings: strict),
         .testTarget(name: "PoolingTests", dependencies: ["Pooling"], swiftSettings: strict),
+        .testTarget(
+            name: "MultiplexingTests",
+            dependencies: ["Multiplexing", "PGWire", "Routing", .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: strict
+        ),
         .testTarget(name: "ConfigTests", dependencies: ["Config"], swiftSettings: strict),
         .testTarget(
             name: "PGRingServerTests",
