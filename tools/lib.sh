@@ -49,10 +49,16 @@ ensure_swift() {
 }
 
 ensure_python_driver() {
-    # psycopg 3 (binary wheel, brings its own libpq): the independent driver used by the integration tests.
-    python3 -c 'import psycopg' 2>/dev/null && return 0
-    log "installing psycopg (pip)"
-    python3 -m pip install -q 'psycopg[binary]>=3.1' || die "pip install psycopg failed"
+    # psycopg 3 (binary wheel, brings its own libpq) and asyncpg (its own protocol implementation): the
+    # independent drivers used by the integration tests.
+    if ! python3 -c 'import psycopg' 2>/dev/null; then
+        log "installing psycopg (pip)"
+        python3 -m pip install -q 'psycopg[binary]>=3.1' || die "pip install psycopg failed"
+    fi
+    if ! python3 -c 'import asyncpg' 2>/dev/null; then
+        log "installing asyncpg (pip)"
+        python3 -m pip install -q 'asyncpg>=0.29' || die "pip install asyncpg failed"
+    fi
 }
 
 # Run a command as the postgres OS user, from a directory it can read.

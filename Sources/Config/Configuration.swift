@@ -115,13 +115,14 @@ public struct ServerConnectionConfiguration: Sendable, Equatable {
     public init() {}
 }
 
-/// Pool modes (only `session` in the foundation).
+/// When a client gives its server connection back to the pool (PgBouncer's `pool_mode`).
 public enum PoolMode: String, Sendable, Equatable, CaseIterable {
     /// A client keeps one server connection from login to disconnect.
     case session
-    /// A server connection is lent per transaction (not in the foundation).
+    /// A server connection is lent for one transaction: it goes back at ReadyForQuery 'I' once nothing is
+    /// owed (every Query and Sync answered, no extended-protocol message after the last Sync).
     case transaction
-    /// A server connection is lent per statement (not in the foundation).
+    /// Like `transaction`, but a transaction block spanning several statements is refused.
     case statement
 }
 
@@ -140,7 +141,13 @@ public struct PoolConfiguration: Sendable, Equatable {
     /// `query_wait_timeout` (seconds): how long a client may wait for a server connection. Default 120.
     public var queryWaitTimeout: Double = 120
     /// `reset_query`: run on a server connection before it is reused by another client. Default "DISCARD ALL"; "" disables.
+    /// Session mode only: in transaction and statement modes pgring carries each client's settings itself.
     public var resetQuery: String = "DISCARD ALL"
+    /// `max_prepared_statements`: in transaction and statement modes, most protocol-level prepared statements
+    /// kept on each server connection (least recently used are closed). 0 turns the prepared-statement
+    /// support off (named statements are then passed through and break when the client changes server).
+    /// Default 200.
+    public var maxPreparedStatements: Int = 200
     public init() {}
 }
 
@@ -190,9 +197,12 @@ public struct DatabaseConfiguration: Sendable, Equatable {
     public var name: String
     /// `server_database`: the database on the servers; defaults to `name`.
     public var serverDatabase: String
-    public init(name: String, serverDatabase: String? = nil) {
+    /// `pool_mode`: this database's pool mode; defaults to `pool.mode`.
+    public var poolMode: PoolMode?
+    public init(name: String, serverDatabase: String? = nil, poolMode: PoolMode? = nil) {
         self.name = name
         self.serverDatabase = serverDatabase ?? name
+        self.poolMode = poolMode
     }
 }
 

@@ -194,8 +194,10 @@ struct InvalidConfigurationTests {
         .init(sections: ["ring": "[ring]\nvnodes = 100000\n", "shards": "[[shards]]\nname = \"s0\"\nweight = 100\nprimary = \"127.0.0.1:5432\"\n"],
             keyPath: "ring.vnodes",
             message: "vnodes (100000) x total shard weight (100) makes more than 8388608 ring points; lower vnodes or the weights"),
-        .init(sections: ["pool": "[pool]\nmode = \"transaction\"\n"], keyPath: "pool.mode",
-            message: "\"transaction\" pooling is not implemented in this version of pgring; use \"session\""),
+        .init(sections: ["pool": "[pool]\nmode = \"transactions\"\n"], keyPath: "pool.mode",
+            message: "must be one of `session`, `transaction`, `statement`; got `transactions`; did you mean `transaction`?"),
+        .init(sections: ["pool": "[pool]\nmax_prepared_statements = -1\n"], keyPath: "pool.max_prepared_statements",
+            message: "must be between 0 (off) and 100000, got -1"),
         .init(sections: ["server": "[server]\nuser = \"app\"\npassword = \"app\"\nlogin_retry_delay = -1\n"], keyPath: "server.login_retry_delay",
             message: "must be a finite number of seconds >= 0, got -1.0"),
         .init(

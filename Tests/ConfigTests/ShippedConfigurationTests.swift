@@ -28,7 +28,8 @@ struct ShippedConfigurationTests {
         #expect(configuration.users == [UserConfiguration(name: "app", password: "app")])
         #expect(configuration.server.user == "app")
         #expect(configuration.server.password == "app")
-        #expect(configuration.pool.mode == .session)
+        // The example runs the worked example in transaction mode (the default stays session, as PgBouncer's).
+        #expect(configuration.pool.mode == .transaction)
     }
 
     @Test func fullExampleUsesTheDefaultForEveryOtherKey() throws {
@@ -36,6 +37,7 @@ struct ShippedConfigurationTests {
         let defaults = PGRingConfiguration()
         #expect(configuration.pgring == defaults.pgring)
         #expect(configuration.tls == defaults.tls)
+        configuration.pool.mode = defaults.pool.mode
         #expect(configuration.pool == defaults.pool)
         #expect(configuration.ring == defaults.ring)
         configuration.server.user = defaults.server.user
@@ -51,7 +53,7 @@ struct ShippedConfigurationTests {
             "auth_method", "auth_failure_delay", "cert_file", "key_file", "user", "password", "tls", "ca_file",
             "connect_timeout", "mode", "size", "max_idle", "idle_timeout", "server_lifetime", "query_wait_timeout",
             "reset_query", "vnodes", "version", "name", "weight", "primary", "replicas", "server_database",
-            "scram_verifier", "md5_hash",
+            "scram_verifier", "md5_hash", "max_prepared_statements", "pool_mode",
         ]
         for key in keys {
             #expect(text.contains(key), "pgring.toml does not mention \(key)")

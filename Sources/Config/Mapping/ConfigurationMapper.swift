@@ -106,6 +106,7 @@ struct ConfigurationMapper {
         if let value = reader.seconds("server_lifetime") { pool.serverLifetime = value }
         if let value = reader.seconds("query_wait_timeout") { pool.queryWaitTimeout = value }
         if let value = reader.string("reset_query") { pool.resetQuery = value }
+        if let value = reader.integer("max_prepared_statements") { pool.maxPreparedStatements = value }
         reader.reportUnknownKeys()
         return pool
     }
@@ -140,12 +141,13 @@ struct ConfigurationMapper {
     func mapDatabase(_ reader: ConfigurationTableReader) -> DatabaseConfiguration? {
         let name = reader.string("name")
         let serverDatabase = reader.string("server_database")
+        let poolMode = reader.enumeration("pool_mode", PoolMode.self)
         if reader.value("name") == nil {
             problems.report(reader.keyPath("name"), "is required: the database name clients connect to")
         }
         reader.reportUnknownKeys()
         guard let name else { return nil }
-        return DatabaseConfiguration(name: name, serverDatabase: serverDatabase)
+        return DatabaseConfiguration(name: name, serverDatabase: serverDatabase, poolMode: poolMode)
     }
 
     /// One `[[users]]` entry; nil when `name` is missing.

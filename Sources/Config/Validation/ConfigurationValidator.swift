@@ -130,13 +130,10 @@ public struct ConfigurationValidator {
 
     private func checkPool(into problems: inout [ConfigurationProblem]) {
         let pool = configuration.pool
-        switch pool.mode {
-        case .session:
-            break
-        case .transaction, .statement:
+        if pool.maxPreparedStatements < 0 || pool.maxPreparedStatements > 100_000 {
             problems.append(.init(
-                keyPath: "pool.mode",
-                message: "\"\(pool.mode.rawValue)\" pooling is not implemented in this version of pgring; use \"session\""))
+                keyPath: "pool.max_prepared_statements",
+                message: "must be between 0 (off) and 100000, got \(pool.maxPreparedStatements)"))
         }
         if pool.size < 1 {
             problems.append(.init(keyPath: "pool.size", message: "must be at least 1, got \(pool.size)"))

@@ -10,6 +10,14 @@ struct CancelTarget: Sendable, Equatable {
     var address: ServerAddress
     var processID: Int32
     var secretKey: [UInt8]
+    /// The server connection, when pooled: it is not handed to another client while a cancel is in flight
+    /// (``ServerConnection/whenNoCancelInFlight()``), so a cancel never reaches the next client's query.
+    var connection: ServerConnection? = nil
+
+    static func == (lhs: CancelTarget, rhs: CancelTarget) -> Bool {
+        lhs.address == rhs.address && lhs.processID == rhs.processID && lhs.secretKey == rhs.secretKey
+            && lhs.connection === rhs.connection
+    }
 }
 
 /// The BackendKeyData pgring hands to one client, and the server connection it currently maps to.
@@ -32,6 +40,16 @@ final class ClientCancelKey: Sendable {
     }
 
     var currentTarget: CancelTarget? { target.withLockedValue { $0 } }
+
+    /// The current target, counted as having a cancel in flight (under the same lock as ``setTarget(_:)``,
+    /// so a session that clears its target afterwards waits for the cancel). The caller must call
+    /// `cancelFinished()` on the target's connection when the cancel was delivered or failed.
+    func beginCancel() -> CancelTarget? {
+        target.withLockedValue { target in
+            target?.connection?.cancelStarted()
+            return target
+        }
+    }
 }
 
 /// All live client cancel keys, by the process ID pgring made up for them.
@@ -61,11 +79,12 @@ final class CancelRegistry: Sendable {
     }
 
     /// The target for a CancelRequest, or nil when the pid is unknown or the secret does not match.
-    /// The secret is compared in constant time.
+    /// The secret is compared in constant time. A target returned counts as a cancel in flight on its
+    /// connection (``ClientCancelKey/beginCancel()``).
     func target(processID: Int32, secretKey: [UInt8]) -> CancelTarget? {
         guard let key = keys.withLockedValue({ $0[processID] }) else { return nil }
         guard ConstantTime.equals(key.secretKey, secretKey) else { return nil }
-        return key.currentTarget
+        return key.beginCancel()
     }
 
     var count: Int { keys.withLockedValue { $0.count } }
@@ -73,6 +92,8 @@ final class CancelRegistry: Sendable {
 
 /// Sends a CancelRequest to a PostgreSQL server on a new connection, as libpq does.
 enum CancelForwarder {
+    /// Completes when the server closed the cancel connection, which it does after it signalled the
+    /// backend (or after `timeout`): only then may the backend's connection serve another client.
     static func send(_ target: CancelTarget, group: EventLoopGroup, timeout: TimeAmount) -> EventLoopFuture<Void> {
         ClientBootstrap(group: group)
             .connectTimeout(timeout)
@@ -80,12 +101,9 @@ enum CancelForwarder {
             .flatMap { channel in
                 var buffer = channel.allocator.buffer(capacity: 16 + target.secretKey.count)
                 CancelRequest(processID: target.processID, secretKey: target.secretKey).encode(into: &buffer)
-                return channel.writeAndFlush(buffer).flatMap {
-                    // The server closes the connection after reading the request.
-                    channel.close(mode: .output).flatMapError { _ in channel.eventLoop.makeSucceededVoidFuture() }
-                }.always { _ in
-                    channel.eventLoop.scheduleTask(in: .seconds(1)) { channel.close(promise: nil) }
-                }
+                let deadline = channel.eventLoop.scheduleTask(in: timeout) { channel.close(promise: nil) }
+                channel.writeAndFlush(buffer, promise: nil)
+                return channel.closeFuture.always { _ in deadline.cancel() }
             }
     }
 }

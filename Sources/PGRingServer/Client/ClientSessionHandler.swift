@@ -1,5 +1,6 @@
 import Config
 import Logging
+import Multiplexing
 import NIOCore
 import NIOSSL
 import NIOTLS
@@ -23,7 +24,7 @@ final class ClientRelay: ServerConnectionDelegate {
         self.clientChannel = clientChannel
     }
 
-    func serverConnection(_ connection: ServerConnection, received bytes: ByteBuffer) {
+    func serverConnection(_ connection: ServerConnection, received bytes: ByteBuffer, readyForQueryCount: Int, lastStatus: TransactionStatus?) {
         clientChannel.writeAndFlush(bytes, promise: nil)
         if !clientChannel.isWritable {
             connection.channel.setOption(ChannelOptions.autoRead, value: false).whenFailure { _ in }
@@ -54,21 +55,40 @@ final class ClientSessionHandler: ChannelInboundHandler {
         case authenticating(ClientAuthenticationStateMachine, StartupMessage)
         /// Authenticated; waiting for a server connection from the pool.
         case awaitingServer(StartupMessage, pool: ServerPool, requestID: Int)
-        /// Relaying between the client and this server connection.
+        /// Session mode: relaying between the client and this server connection.
         case relaying(ServerConnection, pool: ServerPool)
+        /// Transaction or statement mode: the client holds a server connection only while a transaction
+        /// (or a pipeline) is under way.
+        case multiplexing(pool: ServerPool, lease: Lease)
         /// Closing; everything else is ignored.
         case closing
     }
 
-    private let runtime: PGRingRuntime
-    private var logger: Logger
-    private var state: State = .awaitingStartup
-    private var cancelKey: ClientCancelKey?
+    /// Where a transaction-mode client is with its server connection.
+    enum Lease {
+        /// Holds none; the next frames ask the pool for one.
+        case none
+        /// Asked the pool; frames wait in `early`.
+        case waiting(requestID: Int)
+        /// Got one; its settings are being brought in line with the client's.
+        case preparing(ServerConnection)
+        /// Holds it: frames are rewritten by the multiplexer and sent.
+        case holding(ServerConnection)
+    }
+
+    let runtime: PGRingRuntime
+    var logger: Logger
+    var state: State = .awaitingStartup
+    var cancelKey: ClientCancelKey?
     /// Frames read in this read cycle, forwarded together at channelReadComplete.
-    private var outgoing: ByteBuffer?
+    var outgoing: ByteBuffer?
     /// Frames that arrived before the server connection was ready.
-    private var early: ByteBuffer?
+    var early: ByteBuffer?
     private var tlsActive = false
+    /// The transaction-pooling state (prepared statements, settings, release rule); nil in session mode.
+    var multiplexer: TransactionMultiplexer?
+    /// The delegate given to each server connection a transaction-mode client holds.
+    var multiplexedClientRelay: MultiplexedClientRelay?
 
     init(runtime: PGRingRuntime, logger: Logger) {
         self.runtime = runtime
@@ -92,6 +112,8 @@ final class ClientSessionHandler: ChannelInboundHandler {
         case .frames(let batch):
             if case .relaying = state {
                 relay(batch, context: context)
+            } else if case .multiplexing = state {
+                relayMultiplexed(batch, context: context)
             } else {
                 batch.forEachFrame { message, _ in
                     frontendMessage(message, context: context)
@@ -133,8 +155,14 @@ final class ClientSessionHandler: ChannelInboundHandler {
     }
 
     /// Sends the frames queued in this read cycle to the server connection, in one write.
-    private func flushOutgoing(context: ChannelHandlerContext) {
-        guard case .relaying(let server, _) = state, let bytes = outgoing else { return }
+    func flushOutgoing(context: ChannelHandlerContext) {
+        guard let bytes = outgoing else { return }
+        let server: ServerConnection
+        switch state {
+        case .relaying(let relayServer, _): server = relayServer
+        case .multiplexing(_, .holding(let heldServer)): server = heldServer
+        case .awaitingStartup, .authenticating, .awaitingServer, .multiplexing, .closing: return
+        }
         outgoing = nil
         server.forward(bytes)
         if !server.channel.isWritable {
@@ -143,8 +171,13 @@ final class ClientSessionHandler: ChannelInboundHandler {
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
-        if context.channel.isWritable, case .relaying(let server, _) = state {
-            server.channel.setOption(ChannelOptions.autoRead, value: true).whenFailure { _ in }
+        if context.channel.isWritable {
+            switch state {
+            case .relaying(let server, _), .multiplexing(_, .holding(let server)):
+                server.channel.setOption(ChannelOptions.autoRead, value: true).whenFailure { _ in }
+            case .awaitingStartup, .authenticating, .awaitingServer, .multiplexing, .closing:
+                break
+            }
         }
         context.fireChannelWritabilityChanged()
     }
@@ -154,14 +187,7 @@ final class ClientSessionHandler: ChannelInboundHandler {
             switch event {
             case .serverLost:
                 if case .relaying(let server, _) = state {
-                    logger.warning("server connection lost during a session", metadata: ["server": "\(server)"])
-                    enterClosing()
-                    fatal(ClientFacingError(
-                        fatal: true,
-                        sqlState: SQLState.connectionFailure,
-                        message: "the connection to the PostgreSQL server \(server.address) was lost",
-                        hint: "Reconnect; pgring opens a new server connection."
-                    ), context: context)
+                    serverLost(server, context: context)
                 }
             case .serverWritable:
                 context.channel.setOption(ChannelOptions.autoRead, value: true).whenFailure { _ in }
@@ -172,6 +198,19 @@ final class ClientSessionHandler: ChannelInboundHandler {
             tlsActive = true
         }
         context.fireUserInboundEventTriggered(event)
+    }
+
+    /// The server connection the client holds died: the client gets a FATAL error (what it sent may or may
+    /// not have run) and pgring opens a new connection for the next client.
+    func serverLost(_ server: ServerConnection, context: ChannelHandlerContext) {
+        logger.warning("server connection lost during a session", metadata: ["server": "\(server)"])
+        enterClosing()
+        fatal(ClientFacingError(
+            fatal: true,
+            sqlState: SQLState.connectionFailure,
+            message: "the connection to the PostgreSQL server \(server.address) was lost",
+            hint: "Reconnect; pgring opens a new server connection."
+        ), context: context)
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
@@ -194,16 +233,20 @@ final class ClientSessionHandler: ChannelInboundHandler {
 
     /// The one way out of a session: gives back (or stops waiting for) the server connection, then
     /// ignores everything else. Safe to call more than once.
-    private func enterClosing() {
+    func enterClosing() {
         let previous = state
         state = .closing
         switch previous {
         case .relaying(let server, let pool):
             server.channel.setOption(ChannelOptions.autoRead, value: true).whenFailure { _ in }
             pool.release(server)
-        case .awaitingServer(_, let pool, let requestID):
+        case .awaitingServer(_, let pool, let requestID), .multiplexing(let pool, .waiting(let requestID)):
             pool.cancelLease(requestID)
-        case .awaitingStartup, .authenticating, .closing:
+        case .multiplexing(let pool, .holding(let server)), .multiplexing(let pool, .preparing(let server)):
+            cancelKey?.setTarget(nil)
+            server.channel.setOption(ChannelOptions.autoRead, value: true).whenFailure { _ in }
+            pool.release(server, reset: false)
+        case .awaitingStartup, .authenticating, .multiplexing(_, .none), .closing:
             break
         }
     }
@@ -233,8 +276,11 @@ final class ClientSessionHandler: ChannelInboundHandler {
             enterClosing()
             if let target = runtime.cancelRegistry.target(processID: request.processID, secretKey: request.secretKey) {
                 logger.info("forwarding a cancel request", metadata: ["server": "\(target.address)"])
-                CancelForwarder.send(target, group: runtime.group, timeout: .seconds(5)).whenFailure { [logger] error in
-                    logger.warning("could not forward a cancel request", metadata: ["error": "\(error)"])
+                CancelForwarder.send(target, group: runtime.group, timeout: .seconds(5)).whenComplete { [logger] result in
+                    target.connection?.cancelFinished()
+                    if case .failure(let error) = result {
+                        logger.warning("could not forward a cancel request", metadata: ["error": "\(error)"])
+                    }
                 }
             }
             // As PostgreSQL: no answer either way, just close.
@@ -285,6 +331,9 @@ final class ClientSessionHandler: ChannelInboundHandler {
         case .relaying:
             // Not reached in practice: batches take the fast path in relay(_:context:).
             relay(FrameBatch(validatedBytes: message.frame(allocator: context.channel.allocator)), context: context)
+        case .multiplexing:
+            // Not reached in practice: batches take relayMultiplexed(_:context:).
+            relayMultiplexed(FrameBatch(validatedBytes: message.frame(allocator: context.channel.allocator)), context: context)
         case .authenticating(var auth, let startup):
             if message.id == FrontendMessageID.terminate.rawValue {
                 enterClosing()
@@ -373,7 +422,15 @@ final class ClientSessionHandler: ChannelInboundHandler {
         AuthenticationRequest.ok.encode(into: &ok)
         context.writeAndFlush(wrapOutboundOut(ok), promise: nil)
 
-        let key = PoolKey(address: shard.primary, user: configuration.server.user, database: database.serverDatabase)
+        let mode = database.poolMode ?? configuration.pool.mode
+        if mode != .session {
+            multiplexer = TransactionMultiplexer(
+                isStatementMode: mode == .statement,
+                maxPreparedStatements: configuration.pool.maxPreparedStatements,
+                startupSettings: StartupParameterSync.settings(for: startup)
+            )
+        }
+        let key = PoolKey(address: shard.primary, user: configuration.server.user, database: database.serverDatabase, mode: mode)
         let pool = runtime.pool(for: key)
         let (requestID, future) = pool.lease(on: context.eventLoop)
         state = .awaitingServer(startup, pool: pool, requestID: requestID)
@@ -389,7 +446,7 @@ final class ClientSessionHandler: ChannelInboundHandler {
     private func leaseCompleted(_ result: Result<ServerConnection, Error>, startup: StartupMessage, pool: ServerPool, context: ChannelHandlerContext) {
         guard case .awaitingServer = state else {
             // The client left while waiting: give the connection straight back.
-            if case .success(let server) = result { pool.release(server) }
+            if case .success(let server) = result { pool.release(server, reset: multiplexer == nil) }
             return
         }
         switch result {
@@ -410,6 +467,9 @@ final class ClientSessionHandler: ChannelInboundHandler {
 
     /// Applies the client's startup parameters on the server (SET), then attaches and greets the client.
     private func prepare(_ server: ServerConnection, startup: StartupMessage, pool: ServerPool, context: ChannelHandlerContext) {
+        if multiplexer != nil {
+            return prepareMultiplexed(server, pool: pool, context: context)
+        }
         let loopBoundSelf = NIOLoopBound(self, eventLoop: context.eventLoop)
         let loopBoundContext = NIOLoopBound(context, eventLoop: context.eventLoop)
         let sql = StartupParameterSync.statements(for: startup)
@@ -440,18 +500,10 @@ final class ClientSessionHandler: ChannelInboundHandler {
     }
 
     private func greet(_ server: ServerConnection, pool: ServerPool, snapshot: ServerConnection.Snapshot, context: ChannelHandlerContext) {
-        let key = runtime.cancelRegistry.register()
-        cancelKey = key
+        sendGreeting(snapshot, context: context)
         if let backend = snapshot.backendKey {
-            key.setTarget(CancelTarget(address: server.address, processID: backend.processID, secretKey: backend.secretKey))
+            cancelKey?.setTarget(CancelTarget(address: server.address, processID: backend.processID, secretKey: backend.secretKey))
         }
-        var buffer = context.channel.allocator.buffer(capacity: 512)
-        for (name, value) in snapshot.parameters.sorted(by: { $0.key < $1.key }) {
-            ParameterStatus(name: name, value: value).encode(into: &buffer)
-        }
-        BackendKeyData(processID: key.processID, secretKey: key.secretKey).encode(into: &buffer)
-        ReadyForQuery(transactionStatus: .idle).encode(into: &buffer)
-        context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
         state = .relaying(server, pool: pool)
         if let bytes = early {
             early = nil
@@ -459,16 +511,29 @@ final class ClientSessionHandler: ChannelInboundHandler {
         }
     }
 
+    /// ParameterStatus for each server parameter, the client's own BackendKeyData, ReadyForQuery 'I'.
+    func sendGreeting(_ snapshot: ServerConnection.Snapshot, context: ChannelHandlerContext) {
+        let key = runtime.cancelRegistry.register()
+        cancelKey = key
+        var buffer = context.channel.allocator.buffer(capacity: 512)
+        for (name, value) in snapshot.parameters.sorted(by: { $0.key < $1.key }) {
+            ParameterStatus(name: name, value: value).encode(into: &buffer)
+        }
+        BackendKeyData(processID: key.processID, secretKey: key.secretKey).encode(into: &buffer)
+        ReadyForQuery(transactionStatus: .idle).encode(into: &buffer)
+        context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
+    }
+
     // MARK: - Errors
 
-    private func violation(_ message: String, context: ChannelHandlerContext) {
+    func violation(_ message: String, context: ChannelHandlerContext) {
         logger.info("protocol violation from client", metadata: ["error": "\(message)"])
         enterClosing()
         fatal(ClientFacingError(fatal: true, sqlState: SQLState.protocolViolation, message: message), context: context)
     }
 
     /// Sends a FATAL ErrorResponse and closes the connection.
-    private func fatal(_ error: ClientFacingError, context: ChannelHandlerContext) {
+    func fatal(_ error: ClientFacingError, context: ChannelHandlerContext) {
         var buffer = context.channel.allocator.buffer(capacity: 128)
         ErrorResponse(
             severity: error.isFatal ? .fatal : .error,

@@ -43,6 +43,25 @@ enum StartupParameterSync {
             .joined(separator: ", ")
     }
 
+    /// The startup parameters to carry, by lower-cased name, each with the statement that applies it (for
+    /// transaction pooling, which replays only the settings a server connection lacks).
+    static func settings(for startup: StartupMessage) -> [String: String] {
+        var values: [String: String] = [:]
+        var fallbackApplicationName: String?
+        for parameter in startup.parameters {
+            let name = parameter.name.lowercased()
+            if name == "fallback_application_name" {
+                fallbackApplicationName = parameter.value
+            } else if let sqlName = carried[name] {
+                values[name] = "SELECT pg_catalog.set_config(\(quoteLiteral(sqlName)), \(quoteLiteral(parameter.value)), false)"
+            }
+        }
+        if values["application_name"] == nil, let fallbackApplicationName {
+            values["application_name"] = "SELECT pg_catalog.set_config('application_name', \(quoteLiteral(fallbackApplicationName)), false)"
+        }
+        return values
+    }
+
     /// PostgreSQL's `parse_bool` for "false": off, false, no, 0 and their unambiguous prefixes, any case.
     static func isFalse(_ value: String) -> Bool {
         let text = value.lowercased()

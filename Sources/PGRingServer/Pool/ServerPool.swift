@@ -5,12 +5,15 @@ import NIOCore
 import NIOSSL
 import Pooling
 
-/// Identifies one pool: server connections to one server, as one user, to one database.
+/// Identifies one pool: server connections to one server, as one user, to one database, in one pool mode
+/// (session-mode connections are reset between clients; transaction-mode ones carry pgring's record of
+/// their prepared statements and settings, so the two never share connections).
 struct PoolKey: Hashable, Sendable, CustomStringConvertible {
     var address: ServerAddress
     var user: String
     var database: String
-    var description: String { "\(user)@\(address)/\(database)" }
+    var mode: PoolMode = .session
+    var description: String { "\(user)@\(address)/\(database)" + (mode == .session ? "" : " (\(mode.rawValue))") }
 }
 
 /// Server connections for one ``PoolKey``: a thin I/O shell around the pure ``PoolStateMachine``.
@@ -21,6 +24,7 @@ final class ServerPool: Sendable {
     private let resetQuery: String
     private let tlsContext: NIOSSLContext?
     private let maxMessageSize: Int
+    private let maxPreparedStatements: Int
     private let group: EventLoopGroup
     private let logger: Logger
     private let origin = NIODeadline.now()
@@ -35,12 +39,13 @@ final class ServerPool: Sendable {
     private let state: NIOLockedValueBox<State>
 
     init(key: PoolKey, settings: ServerLoginSettings, configuration: Pooling.PoolConfiguration, resetQuery: String,
-         tlsContext: NIOSSLContext?, maxMessageSize: Int, group: EventLoopGroup, logger: Logger) {
+         tlsContext: NIOSSLContext?, maxMessageSize: Int, maxPreparedStatements: Int, group: EventLoopGroup, logger: Logger) {
         self.key = key
         self.settings = settings
         self.resetQuery = resetQuery
         self.tlsContext = tlsContext
         self.maxMessageSize = maxMessageSize
+        self.maxPreparedStatements = maxPreparedStatements
         self.group = group
         var logger = logger
         logger[metadataKey: "pool"] = "\(key)"
@@ -84,12 +89,20 @@ final class ServerPool: Sendable {
         run(actions, preferredLoop: nil)
     }
 
-    /// Gives a connection back after a client session. A clean connection is reset (``resetQuery``)
-    /// and reused; anything else (open transaction, results still owed, reset failed) is closed.
-    func release(_ connection: ServerConnection) {
-        connection.detach().flatMap { clean -> EventLoopFuture<Bool> in
-            guard clean else { return connection.eventLoop.makeSucceededFuture(false) }
-            if self.resetQuery.isEmpty { return connection.eventLoop.makeSucceededFuture(true) }
+    /// Gives a connection back after a client session (or, in transaction mode, a transaction). A clean
+    /// connection is reset with ``resetQuery`` when `reset` is true and reused; anything else (open
+    /// transaction, results still owed, reset failed) is closed, never handed to another client, and a query
+    /// still running on it is cancelled first. The connection is not reused while a cancel request for it
+    /// is in flight.
+    func release(_ connection: ServerConnection, reset: Bool = true) {
+        connection.whenNoCancelInFlight().flatMap {
+            connection.detach()
+        }.flatMap { outcome -> EventLoopFuture<Bool> in
+            guard outcome.isClean else {
+                if outcome.readyForQueryOutstanding > 0 { self.cancelRunningQuery(on: connection) }
+                return connection.eventLoop.makeSucceededFuture(false)
+            }
+            if !reset || self.resetQuery.isEmpty { return connection.eventLoop.makeSucceededFuture(true) }
             return connection.runInternalQuery(self.resetQuery).map { true }.recover { _ in false }
         }.whenComplete { result in
             let reusable = (try? result.get()) ?? false
@@ -101,6 +114,15 @@ final class ServerPool: Sendable {
             }
             self.run(actions, preferredLoop: connection.eventLoop)
         }
+    }
+
+    /// Sends a CancelRequest for whatever the connection's backend is running (its client left mid-query),
+    /// so closing the connection does not leave the query running on the server.
+    private func cancelRunningQuery(on connection: ServerConnection) {
+        guard let key = connection.backendKey else { return }
+        let target = CancelTarget(address: connection.address, processID: key.processID, secretKey: key.secretKey)
+        logger.debug("cancelling the query of a client that left", metadata: ["server": "\(connection)"])
+        CancelForwarder.send(target, group: group, timeout: settings.connectTimeout).whenFailure { _ in }
     }
 
     /// Stops handing out connections: closes idle ones, fails waiters.
@@ -150,6 +172,7 @@ final class ServerPool: Sendable {
             settings: settings,
             tlsContext: tlsContext,
             maxMessageSize: maxMessageSize,
+            maxPreparedStatements: maxPreparedStatements,
             on: eventLoop,
             logger: logger
         ).whenComplete { result in

@@ -57,6 +57,7 @@ public final class PGRingRuntime: Sendable {
                 resetQuery: configuration.pool.resetQuery,
                 tlsContext: serverTLS,
                 maxMessageSize: configuration.pgring.maxMessageSize,
+                maxPreparedStatements: configuration.pool.maxPreparedStatements,
                 group: group,
                 logger: logger
             )

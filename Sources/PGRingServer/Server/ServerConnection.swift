@@ -3,9 +3,10 @@ import Logging
 import NIOCore
 import NIOPosix
 import NIOSSL
+import Multiplexing
+import NIOConcurrencyHelpers
 import PGAuth
 import PGWire
-import NIOConcurrencyHelpers
 
 /// How pgring logs into one PostgreSQL server: the `[server]` settings plus the target database.
 struct ServerLoginSettings: Sendable {
@@ -28,6 +29,17 @@ final class SCRAMKeyCache: Sendable {
     }
 }
 
+/// The session state (prepared statements, settings) of one server connection under transaction pooling.
+/// Read and changed only by the client that holds the connection, on that client's event loop; the pool's
+/// lease (a lock) hands it from one client to the next, which orders the accesses.
+final class ServerSessionBox: @unchecked Sendable {
+    var state: ServerSessionState
+
+    init(maxPreparedStatements: Int) {
+        state = ServerSessionState(maxPreparedStatements: maxPreparedStatements)
+    }
+}
+
 /// One established pgring -> PostgreSQL connection, owned by a ``ServerPool``.
 /// Its handler's state lives on `channel.eventLoop`; every method here hops there.
 final class ServerConnection: Sendable, CustomStringConvertible {
@@ -36,12 +48,20 @@ final class ServerConnection: Sendable, CustomStringConvertible {
     /// The server it talks to.
     let address: ServerAddress
     let channel: Channel
+    /// Its session state under transaction pooling.
+    let session: ServerSessionBox
+    /// The server's BackendKeyData (set once at login).
+    let backendKey: BackendKeyData?
     private let handler: NIOLoopBound<ServerConnectionHandler>
+    /// Cancel requests being forwarded to this connection's backend, and who waits for them to finish.
+    private let cancels = NIOLockedValueBox<(inFlight: Int, waiters: [EventLoopPromise<Void>])>((0, []))
 
-    private init(id: Int, address: ServerAddress, channel: Channel, handler: ServerConnectionHandler) {
+    private init(id: Int, address: ServerAddress, channel: Channel, handler: ServerConnectionHandler, maxPreparedStatements: Int) {
         self.id = id
         self.address = address
         self.channel = channel
+        self.session = ServerSessionBox(maxPreparedStatements: maxPreparedStatements)
+        self.backendKey = handler.backendKey
         self.handler = NIOLoopBound(handler, eventLoop: channel.eventLoop)
     }
 
@@ -54,6 +74,7 @@ final class ServerConnection: Sendable, CustomStringConvertible {
         settings: ServerLoginSettings,
         tlsContext: NIOSSLContext?,
         maxMessageSize: Int,
+        maxPreparedStatements: Int,
         on eventLoop: EventLoop,
         logger: Logger
     ) -> EventLoopFuture<ServerConnection> {
@@ -100,7 +121,9 @@ final class ServerConnection: Sendable, CustomStringConvertible {
                 return loginPromise.futureResult.always { _ in timeout.cancel() }.flatMapThrowing {
                     let handler = try channel.pipeline.syncOperations.handler(type: ServerConnectionHandler.self)
                     if let keys = handler.authenticatedKeys { settings.keyCache.value = keys }
-                    let connection = ServerConnection(id: id, address: settings.address, channel: channel, handler: handler)
+                    let connection = ServerConnection(
+                        id: id, address: settings.address, channel: channel, handler: handler,
+                        maxPreparedStatements: maxPreparedStatements)
                     handler.bind(connection: connection)
                     return connection
                 }.flatMapErrorThrowing { error in
@@ -118,18 +141,71 @@ final class ServerConnection: Sendable, CustomStringConvertible {
 
     /// Attaches a client session and returns the connection's parameters and key.
     func attach(_ delegate: any ServerConnectionDelegate) -> EventLoopFuture<Snapshot> {
-        eventLoop.submit { [handler] in
+        if eventLoop.inEventLoop {
+            handler.value.attach(delegate)
+            return eventLoop.makeSucceededFuture(Snapshot(parameters: handler.value.parameters, backendKey: handler.value.backendKey))
+        }
+        return eventLoop.submit { [handler] in
             handler.value.attach(delegate)
             return Snapshot(parameters: handler.value.parameters, backendKey: handler.value.backendKey)
         }
     }
 
-    /// Detaches the client session and reports whether the connection is clean (reusable as is).
-    func detach() -> EventLoopFuture<Bool> {
+    /// The connection's parameters and key, without attaching anyone.
+    func snapshot() -> EventLoopFuture<Snapshot> {
         eventLoop.submit { [handler] in
-            handler.value.detach()
-            return handler.value.isClean
+            Snapshot(parameters: handler.value.parameters, backendKey: handler.value.backendKey)
         }
+    }
+
+    /// What a connection looked like when its client let it go.
+    struct DetachOutcome: Sendable {
+        /// Nothing owed, no transaction open: reusable as is.
+        var isClean: Bool
+        /// ReadyForQuery messages still owed (a query may still be running).
+        var readyForQueryOutstanding: Int
+    }
+
+    /// Detaches the client session and reports whether the connection is clean (reusable as is).
+    func detach() -> EventLoopFuture<DetachOutcome> {
+        let detach = { [handler] in
+            handler.value.detach()
+            return DetachOutcome(isClean: handler.value.isClean, readyForQueryOutstanding: handler.value.readyForQueryOutstanding)
+        }
+        if eventLoop.inEventLoop { return eventLoop.makeSucceededFuture(detach()) }
+        return eventLoop.submit(detach)
+    }
+
+    // MARK: - Cancel requests in flight
+
+    /// A cancel request for this connection's backend is being forwarded. Called under the client's cancel
+    /// key lock, so a client that lets the connection go afterwards sees it.
+    func cancelStarted() {
+        cancels.withLockedValue { $0.inFlight += 1 }
+    }
+
+    /// The cancel request was delivered (the server closed the cancel connection) or failed.
+    func cancelFinished() {
+        let waiters = cancels.withLockedValue { state -> [EventLoopPromise<Void>] in
+            state.inFlight = max(0, state.inFlight - 1)
+            guard state.inFlight == 0 else { return [] }
+            defer { state.waiters = [] }
+            return state.waiters
+        }
+        for waiter in waiters { waiter.succeed(()) }
+    }
+
+    /// Succeeds once no cancel request for this backend is in flight, so the connection is never handed to
+    /// another client while a cancel meant for the previous one could still reach it.
+    func whenNoCancelInFlight() -> EventLoopFuture<Void> {
+        let promise = eventLoop.makePromise(of: Void.self)
+        let ready = cancels.withLockedValue { state -> Bool in
+            if state.inFlight == 0 { return true }
+            state.waiters.append(promise)
+            return false
+        }
+        if ready { promise.succeed(()) }
+        return promise.futureResult
     }
 
     /// Runs a query of pgring's own (reset query, SET replay) on an idle, detached connection.

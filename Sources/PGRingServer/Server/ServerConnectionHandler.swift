@@ -7,8 +7,9 @@ import PGWire
 
 /// Receives what a server connection says while it is attached to a client session.
 protocol ServerConnectionDelegate: AnyObject, Sendable {
-    /// A batch of backend frames for the client, byte-identical. Called on the server's event loop.
-    func serverConnection(_ connection: ServerConnection, received bytes: ByteBuffer)
+    /// A batch of backend frames for the client, byte-identical, with the number of ReadyForQuery messages in
+    /// it and the last one's transaction status. Called on the server's event loop.
+    func serverConnection(_ connection: ServerConnection, received bytes: ByteBuffer, readyForQueryCount: Int, lastStatus: TransactionStatus?)
     /// The server connection was lost while attached. Called on the server's event loop.
     func serverConnectionLost(_ connection: ServerConnection)
     /// The server connection can take more bytes again (it was not writable). Called on the server's event loop.
@@ -52,6 +53,9 @@ final class ServerConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
     private(set) var transactionStatus: TransactionStatus = .idle
     /// Backend bytes read in this read cycle, to be handed over at channelReadComplete.
     private var pendingToClient: ByteBuffer?
+    /// ReadyForQuery messages in `pendingToClient`, and the last one's status.
+    private var pendingReadyForQueryCount = 0
+    private var pendingLastStatus: TransactionStatus?
 
     init(startup: ServerStartupStateMachine, loginPromise: EventLoopPromise<Void>, tlsContext: NIOSSLContext?, tlsServerName: String?, logger: Logger) {
         self.startup = startup
@@ -73,6 +77,8 @@ final class ServerConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
     var authenticatedKeys: SCRAMClientKeys? { startup.authenticatedKeys }
     /// True when nothing is owed by the server and no transaction is open: safe to hand to someone else.
     var isClean: Bool { accounting.readyForQueryOutstanding == 0 && !accounting.unsynced && transactionStatus == .idle }
+    /// ReadyForQuery messages the server still owes.
+    var readyForQueryOutstanding: Int { accounting.readyForQueryOutstanding }
 
     // MARK: - Channel events
 
@@ -150,6 +156,8 @@ final class ServerConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
             if let ready = try? ReadyForQuery.decode(from: message) {
                 transactionStatus = ready.transactionStatus
             }
+            pendingReadyForQueryCount += 1
+            pendingLastStatus = transactionStatus
         case BackendMessageID.parameterStatus.rawValue:
             if let status = try? ParameterStatus.decode(from: message) {
                 startup.updateParameter(status.name, status.value)
@@ -162,10 +170,14 @@ final class ServerConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
     func channelReadComplete(context: ChannelHandlerContext) {
         if let bytes = pendingToClient, let connection {
             pendingToClient = nil
+            let count = pendingReadyForQueryCount
+            let status = pendingLastStatus
             if case .attached(let delegate) = mode {
-                delegate.serverConnection(connection, received: bytes)
+                delegate.serverConnection(connection, received: bytes, readyForQueryCount: count, lastStatus: status)
             }
         }
+        pendingReadyForQueryCount = 0
+        pendingLastStatus = nil
         context.fireChannelReadComplete()
     }
 
