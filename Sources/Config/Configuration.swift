@@ -13,6 +13,8 @@ public struct PGRingConfiguration: Sendable, Equatable {
     public var pool: PoolConfiguration
     /// `[ring]`: the consistent-hash ring parameters.
     public var ring: RingConfiguration
+    /// `[stats]`: the HTTP stats port (metrics, JSON, health, live page).
+    public var stats: StatsConfiguration = .init()
     /// `[[shards]]`: the shards, in file order (placement never depends on this order).
     public var shards: [ShardConfiguration]
     /// `[[databases]]`: the database names clients may connect to.
@@ -60,6 +62,22 @@ public struct ProxyConfiguration: Sendable, Equatable {
     /// `auth_failure_delay` (seconds): delay before answering a failed login, the same for
     /// an unknown user and a wrong password. Default 0.
     public var authFailureDelay: Double = 0
+    /// `max_client_conn`: most client connections pgring accepts at once; more get FATAL 53300. Default 10000.
+    public var maxClientConnections: Int = 10_000
+    /// `client_idle_timeout` (seconds): a client that sends nothing for this long outside a transaction is
+    /// disconnected (FATAL 57P05). 0 (default) never.
+    public var clientIdleTimeout: Double = 0
+    public init() {}
+}
+
+/// `[stats]` section: the read-only HTTP stats port.
+public struct StatsConfiguration: Sendable, Equatable {
+    /// `enabled`: serve the stats port. Default true.
+    public var enabled: Bool = true
+    /// `listen_host`, default "127.0.0.1".
+    public var listenHost: String = "127.0.0.1"
+    /// `listen_port`, default 9930.
+    public var listenPort: Int = 9930
     public init() {}
 }
 
@@ -143,6 +161,18 @@ public struct PoolConfiguration: Sendable, Equatable {
     /// `reset_query`: run on a server connection before it is reused by another client. Default "DISCARD ALL"; "" disables.
     /// Session mode only: in transaction and statement modes pgring carries each client's settings itself.
     public var resetQuery: String = "DISCARD ALL"
+    /// `min_idle`: idle server connections each pool keeps open and ready (PgBouncer's `min_pool_size`
+    /// counts all connections; this counts spare ones). Default 0.
+    public var minIdle: Int = 0
+    /// `reserve_size`: extra server connections a pool may open once a client waited `reserve_timeout`
+    /// (PgBouncer's `reserve_pool_size`); they close when given back. Default 0.
+    public var reserveSize: Int = 0
+    /// `reserve_timeout` (seconds): how long a client waits before the reserve may be used. Default 5.
+    public var reserveTimeout: Double = 5
+    /// `idle_transaction_timeout` (seconds): a client that keeps a transaction open (holding a server
+    /// connection) without sending anything for this long is disconnected (FATAL 25P03) and its transaction
+    /// rolled back. 0 (default) never.
+    public var idleTransactionTimeout: Double = 0
     /// `max_prepared_statements`: in transaction and statement modes, most protocol-level prepared statements
     /// kept on each server connection (least recently used are closed). 0 turns the prepared-statement
     /// support off (named statements are then passed through and break when the client changes server).
@@ -199,10 +229,13 @@ public struct DatabaseConfiguration: Sendable, Equatable {
     public var serverDatabase: String
     /// `pool_mode`: this database's pool mode; defaults to `pool.mode`.
     public var poolMode: PoolMode?
-    public init(name: String, serverDatabase: String? = nil, poolMode: PoolMode? = nil) {
+    /// `max_client_conn`: most client connections to this database at once; none when absent.
+    public var maxClientConnections: Int?
+    public init(name: String, serverDatabase: String? = nil, poolMode: PoolMode? = nil, maxClientConnections: Int? = nil) {
         self.name = name
         self.serverDatabase = serverDatabase ?? name
         self.poolMode = poolMode
+        self.maxClientConnections = maxClientConnections
     }
 }
 
@@ -217,10 +250,13 @@ public struct UserConfiguration: Sendable, Equatable {
     public var scramVerifier: String?
     /// `md5_hash`: "md5" + hex(md5(password + username)) as in pg_authid.
     public var md5Hash: String?
-    public init(name: String, password: String? = nil, scramVerifier: String? = nil, md5Hash: String? = nil) {
+    /// `max_client_conn`: most client connections of this user at once; none when absent.
+    public var maxClientConnections: Int?
+    public init(name: String, password: String? = nil, scramVerifier: String? = nil, md5Hash: String? = nil, maxClientConnections: Int? = nil) {
         self.name = name
         self.password = password
         self.scramVerifier = scramVerifier
         self.md5Hash = md5Hash
+        self.maxClientConnections = maxClientConnections
     }
 }

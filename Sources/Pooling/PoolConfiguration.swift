@@ -28,6 +28,13 @@ public struct PoolConfiguration: Sendable, Equatable {
     /// A connection attempt (TCP, TLS, startup and authentication) taking longer than this is abandoned with
     /// ``PoolError/connectTimeout`` (pgbouncer `server_connect_timeout`).
     public var connectTimeout: Duration
+    /// Extra connections the pool may open, beyond ``maxConnections``, once the longest-waiting request has
+    /// waited ``reserveTimeout`` (pgbouncer `reserve_pool_size`). They are closed when released instead of
+    /// being kept idle. Values below 0 are treated as 0.
+    public var reserveConnections: Int = 0
+    /// How long the oldest request must wait before the reserve may be used (pgbouncer
+    /// `reserve_pool_timeout`). Zero or negative: at once.
+    public var reserveTimeout: Duration = .seconds(5)
     /// After a failed connection attempt the pool opens no new connection for this long (pgbouncer
     /// `server_login_retry`). During this time a request that finds the pool with no connection at all fails
     /// at once with the last connection error instead of waiting.
@@ -74,6 +81,10 @@ public struct PoolEffectiveLimits: Sendable, Equatable {
     public let connectTimeout: Duration?
     /// `nil` means no pause after a failed connection attempt.
     public let connectRetryDelay: Duration?
+    /// At least 0.
+    public let reserveConnections: Int
+    /// Zero when the reserve is available at once.
+    public let reserveTimeout: Duration
 
     /// Clamps `configuration` into effective limits.
     public init(_ configuration: PoolConfiguration) {
@@ -87,5 +98,7 @@ public struct PoolEffectiveLimits: Sendable, Equatable {
         self.waitTimeout = configuration.waitTimeout.positiveOrNil
         self.connectTimeout = configuration.connectTimeout.positiveOrNil
         self.connectRetryDelay = configuration.connectRetryDelay.positiveOrNil
+        self.reserveConnections = max(0, configuration.reserveConnections)
+        self.reserveTimeout = configuration.reserveTimeout.positiveOrNil ?? .zero
     }
 }

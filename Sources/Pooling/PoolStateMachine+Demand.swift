@@ -13,6 +13,18 @@ extension PoolStateMachine {
         waiting.count + max(0, effectiveLimits.minIdleConnections - idleConnections.count)
     }
 
+    /// Opens the reserve when the longest-waiting request has waited ``PoolConfiguration/reserveTimeout``;
+    /// closes it when nobody waits.
+    mutating func updateReserve(now: PoolInstant) {
+        guard effectiveLimits.reserveConnections > 0, let first = waiting.first else {
+            isReserveOpen = false
+            return
+        }
+        if !isReserveOpen, first.since + effectiveLimits.reserveTimeout <= now {
+            isReserveOpen = true
+        }
+    }
+
     /// `true` when the pool wants more attempts than it has and has room for them.
     var hasUnmetDemand: Bool {
         !isShuttingDown && connectingCount < wantedConnectingCount && totalCount < connectionCapacity
@@ -25,6 +37,7 @@ extension PoolStateMachine {
     /// It also keeps the "never hang" rule: if, after that, the pool has no connection and no attempt at all
     /// (only possible during a retry pause) yet requests wait, they fail with the last connection error.
     mutating func openConnectionsForDemand(now: PoolInstant) -> [Action] {
+        updateReserve(now: now)
         var actions: [Action] = []
         if !isBackingOff(now: now) {
             while hasUnmetDemand {

@@ -33,8 +33,9 @@ extension PoolStateMachine {
         if idle != Set(idleConnections) || idle.count != idleConnections.count {
             violations.append("idle list \(idleConnections) does not match idle states \(idle.sorted())")
         }
-        if totalCount > connectionCapacity {
-            violations.append("\(totalCount) connections exceed the capacity \(connectionCapacity)")
+        let ceiling = effectiveLimits.maxConnections + effectiveLimits.reserveConnections
+        if totalCount > ceiling {
+            violations.append("\(totalCount) connections exceed the maximum plus reserve \(ceiling)")
         }
         if !waiting.isEmpty && !idleConnections.isEmpty {
             violations.append("\(waiting.count) requests wait while \(idleConnections.count) connections are idle")

@@ -65,7 +65,8 @@ extension PoolStateMachine {
             changeState(of: id, to: .leased(to: next.request, establishedAt: establishedAt, leasedAt: now))
             return [.lease(id, to: next.request)]
         }
-        if idleConnections.count >= effectiveLimits.maxIdleConnections {
+        // Nobody waits: a reserve connection (beyond the maximum) is not kept.
+        if idleConnections.count >= effectiveLimits.maxIdleConnections || totalCount > effectiveLimits.maxConnections {
             return [close(id)]
         }
         changeState(of: id, to: .idle(establishedAt: establishedAt, idleSince: now))

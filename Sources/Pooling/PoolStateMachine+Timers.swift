@@ -28,6 +28,9 @@ extension PoolStateMachine {
         if let waitTimeout = effectiveLimits.waitTimeout, let first = waiting.first {
             consider(first.since + waitTimeout)
         }
+        if effectiveLimits.reserveConnections > 0, !isReserveOpen, let first = waiting.first {
+            consider(first.since + effectiveLimits.reserveTimeout)
+        }
         let idleMayTimeOut = idleConnections.count > effectiveLimits.minIdleConnections
         for state in connections.values {
             switch state {

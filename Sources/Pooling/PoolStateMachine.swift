@@ -6,7 +6,9 @@
 /// are `Equatable` and tests compare them directly.
 ///
 /// **Rules it keeps** (checked by ``verifyInvariants()`` after every state change in debug builds):
-/// - connecting + idle + leased never exceeds ``PoolEffectiveLimits/maxConnections``;
+/// - connecting + idle + leased never exceeds ``PoolEffectiveLimits/maxConnections`` plus
+///   ``PoolEffectiveLimits/reserveConnections`` (the reserve opens only after a request waited
+///   ``PoolConfiguration/reserveTimeout``; connections beyond the maximum close when released);
 /// - every connection is in exactly one state: connecting, idle or leased (``ConnectionState``);
 /// - a connection is leased to at most one request at a time;
 /// - requests are served first in, first out; a request never waits while an idle connection exists;
@@ -86,6 +88,8 @@ public struct PoolStateMachine<RequestID: Hashable & Sendable>: Sendable {
     var lastConnectFailure: ConnectFailure?
     /// Set by ``shutdown(now:)``; never cleared.
     var isShuttingDown = false
+    /// True while a request has waited ``PoolConfiguration/reserveTimeout`` and the reserve is open.
+    var isReserveOpen = false
 
     /// Creates an empty pool. No connection is opened until the first event; call ``tick(now:)`` to open the
     /// minimum idle connections.
@@ -99,10 +103,10 @@ public struct PoolStateMachine<RequestID: Hashable & Sendable>: Sendable {
         connections.count
     }
 
-    /// How many connections the pool may have right now. A single place so that a later reserve pool
-    /// (extra connections once a request waited long enough) only has to change this.
+    /// How many connections the pool may open up to right now: ``PoolEffectiveLimits/maxConnections``, plus
+    /// the reserve while it is open.
     var connectionCapacity: Int {
-        effectiveLimits.maxConnections
+        effectiveLimits.maxConnections + (isReserveOpen ? effectiveLimits.reserveConnections : 0)
     }
 
     /// The current counts, for stats and the admin console.

@@ -12,6 +12,7 @@ enum ConfigurationDocument {
         ("server", ""),
         ("pool", ""),
         ("ring", ""),
+        ("stats", ""),
         ("shards", "[[shards]]\nname = \"s0\"\nprimary = \"127.0.0.1:5432\"\n"),
         ("databases", "[[databases]]\nname = \"app\"\n"),
         ("users", "[[users]]\nname = \"app\"\npassword = \"secret\"\n"),

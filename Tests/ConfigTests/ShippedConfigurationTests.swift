@@ -37,6 +37,7 @@ struct ShippedConfigurationTests {
         let defaults = PGRingConfiguration()
         #expect(configuration.pgring == defaults.pgring)
         #expect(configuration.tls == defaults.tls)
+        #expect(configuration.stats == defaults.stats)
         configuration.pool.mode = defaults.pool.mode
         #expect(configuration.pool == defaults.pool)
         #expect(configuration.ring == defaults.ring)
@@ -53,7 +54,8 @@ struct ShippedConfigurationTests {
             "auth_method", "auth_failure_delay", "cert_file", "key_file", "user", "password", "tls", "ca_file",
             "connect_timeout", "mode", "size", "max_idle", "idle_timeout", "server_lifetime", "query_wait_timeout",
             "reset_query", "vnodes", "version", "name", "weight", "primary", "replicas", "server_database",
-            "scram_verifier", "md5_hash", "max_prepared_statements", "pool_mode",
+            "scram_verifier", "md5_hash", "max_prepared_statements", "pool_mode", "max_client_conn", "client_idle_timeout",
+            "min_idle", "reserve_size", "reserve_timeout", "idle_transaction_timeout", "enabled",
         ]
         for key in keys {
             #expect(text.contains(key), "pgring.toml does not mention \(key)")

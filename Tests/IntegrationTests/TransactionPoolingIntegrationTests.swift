@@ -130,4 +130,41 @@ struct TransactionPoolingIntegrationTests {
         #expect(next.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "0", "the abandoned insert must be rolled back: \(next)")
         #expect(status.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "t", "the next client must not run inside the old transaction: \(status)")
     }
+
+    @Test("10,000 client connections at once over 4 server connections, every one still answers")
+    func tenThousandClients() async throws {
+        let proxy = try await Self.start(poolSize: 4) { $0.pgring.maxClientConnections = 10_100 }
+        let result = try await PythonClient.run(
+            "many_clients.py", ["127.0.0.1", "\(proxy.port)", "10000", "--pid", "\(ProcessInfo.processInfo.processIdentifier)"], timeout: 600)
+        await proxy.stop()
+        #expect(result.status == 0 && result.stdout.contains("ok connected=10000"), "\(result)")
+    }
+
+    @Test("max_client_conn: the client over the limit gets FATAL 53300; per-user limits too")
+    func clientLimits() async throws {
+        let proxy = try await Self.start(poolSize: 2) {
+            $0.pgring.maxClientConnections = 3
+            $0.users = [UserConfiguration(name: "app", password: "app", maxClientConnections: 2)]
+        }
+        let result = try await PythonClient.run("many_clients.py", ["127.0.0.1", "\(proxy.port)", "3"])
+        let global = try await PythonClient.run("many_clients.py", ["127.0.0.1", "\(proxy.port)", "4"])
+        await proxy.stop()
+        #expect(result.stdout.contains("FAIL: 1 of 3 connections failed") && result.stdout.contains("53300"), "\(result)")
+        #expect(result.stdout.contains("too many connections for user"), "\(result)")
+        #expect(global.stdout.contains("53300"), "\(global)")
+    }
+
+    @Test("idle_transaction_timeout ends a client idle inside a transaction, not one whose query runs long")
+    func idleTransactionTimeout() async throws {
+        let proxy = try await Self.start(poolSize: 1) { $0.pool.idleTransactionTimeout = 0.5 }
+        // psql's \\! runs a shell command: the client sends nothing for 1 s inside the transaction.
+        let idle = try await PSQL.script(proxy.url(), "BEGIN;\nSELECT 'before';\n\\! sleep 1\nSELECT 'after';\n", onErrorStop: false)
+        let busy = try await PSQL.script(proxy.url(), "BEGIN;\nSELECT pg_sleep(1);\nSELECT 'done';\nCOMMIT;\n")
+        let next = try await PSQL.run(proxy.url(), "SELECT now() = statement_timestamp()")
+        await proxy.stop()
+        #expect(idle.stdout.contains("before") && !idle.stdout.contains("after"), "\(idle)")
+        #expect(idle.stderr.contains("idle-in-transaction timeout"), "\(idle)")
+        #expect(busy.status == 0 && busy.stdout.contains("done"), "a running query is not idleness: \(busy)")
+        #expect(next.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "t", "\(next)")
+    }
 }

@@ -27,6 +27,9 @@ struct ConfigurationMapper {
         if let section = root.section("ring") {
             configuration.ring = mapRing(section)
         }
+        if let section = root.section("stats") {
+            configuration.stats = mapStats(section)
+        }
         var origins = ConfigurationEntryOrigins()
 
         let shards = root.sectionArray("shards")
@@ -70,8 +73,20 @@ struct ConfigurationMapper {
         if let value = reader.string("log_level") { proxy.logLevel = value }
         if let value = reader.enumeration("auth_method", ClientAuthMethod.self) { proxy.authMethod = value }
         if let value = reader.seconds("auth_failure_delay") { proxy.authFailureDelay = value }
+        if let value = reader.integer("max_client_conn") { proxy.maxClientConnections = value }
+        if let value = reader.seconds("client_idle_timeout") { proxy.clientIdleTimeout = value }
         reader.reportUnknownKeys()
         return proxy
+    }
+
+    /// `[stats]`.
+    func mapStats(_ reader: ConfigurationTableReader) -> StatsConfiguration {
+        var stats = StatsConfiguration()
+        if let value = reader.boolean("enabled") { stats.enabled = value }
+        if let value = reader.string("listen_host") { stats.listenHost = value }
+        if let value = reader.integer("listen_port") { stats.listenPort = value }
+        reader.reportUnknownKeys()
+        return stats
     }
 
     /// `[tls]`.
@@ -107,6 +122,10 @@ struct ConfigurationMapper {
         if let value = reader.seconds("query_wait_timeout") { pool.queryWaitTimeout = value }
         if let value = reader.string("reset_query") { pool.resetQuery = value }
         if let value = reader.integer("max_prepared_statements") { pool.maxPreparedStatements = value }
+        if let value = reader.integer("min_idle") { pool.minIdle = value }
+        if let value = reader.integer("reserve_size") { pool.reserveSize = value }
+        if let value = reader.seconds("reserve_timeout") { pool.reserveTimeout = value }
+        if let value = reader.seconds("idle_transaction_timeout") { pool.idleTransactionTimeout = value }
         reader.reportUnknownKeys()
         return pool
     }
@@ -142,12 +161,13 @@ struct ConfigurationMapper {
         let name = reader.string("name")
         let serverDatabase = reader.string("server_database")
         let poolMode = reader.enumeration("pool_mode", PoolMode.self)
+        let maxClientConnections = reader.integer("max_client_conn")
         if reader.value("name") == nil {
             problems.report(reader.keyPath("name"), "is required: the database name clients connect to")
         }
         reader.reportUnknownKeys()
         guard let name else { return nil }
-        return DatabaseConfiguration(name: name, serverDatabase: serverDatabase, poolMode: poolMode)
+        return DatabaseConfiguration(name: name, serverDatabase: serverDatabase, poolMode: poolMode, maxClientConnections: maxClientConnections)
     }
 
     /// One `[[users]]` entry; nil when `name` is missing.
@@ -156,12 +176,14 @@ struct ConfigurationMapper {
         let password = reader.string("password")
         let scramVerifier = reader.string("scram_verifier")
         let md5Hash = reader.string("md5_hash")
+        let maxClientConnections = reader.integer("max_client_conn")
         if reader.value("name") == nil {
             problems.report(reader.keyPath("name"), "is required: the user name clients log in with")
         }
         reader.reportUnknownKeys()
         guard let name else { return nil }
-        return UserConfiguration(name: name, password: password, scramVerifier: scramVerifier, md5Hash: md5Hash)
+        return UserConfiguration(
+            name: name, password: password, scramVerifier: scramVerifier, md5Hash: md5Hash, maxClientConnections: maxClientConnections)
     }
 }
 

@@ -55,6 +55,16 @@ final class ConfigurationTableReader {
         return result
     }
 
+    /// A boolean, or nil when absent or of the wrong type.
+    func boolean(_ key: String) -> Bool? {
+        guard let value = value(key) else { return nil }
+        guard case .boolean(let boolean) = value else {
+            reportType(key, expected: "a boolean (true or false)", found: value)
+            return nil
+        }
+        return boolean
+    }
+
     /// A duration in seconds (integer or float), or nil when absent or of the wrong type.
     /// Range checks (>= 0, finite) belong to validation.
     func seconds(_ key: String) -> Double? {

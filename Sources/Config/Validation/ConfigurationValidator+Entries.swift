@@ -63,6 +63,9 @@ extension ConfigurationValidator {
             if database.serverDatabase.isEmpty && !database.name.isEmpty {  // an empty name is reported once, above
                 problems.append(.init(keyPath: "\(path).server_database", message: "must not be empty; remove the key to use `name`"))
             }
+            if let limit = database.maxClientConnections {
+                checkRange(limit, 1...1_000_000, "\(path).max_client_conn", into: &problems)
+            }
         }
     }
 
@@ -85,6 +88,9 @@ extension ConfigurationValidator {
                 firstIndexOfName[user.name] = index
             }
             checkSecrets(of: user, path: path, authMethod: authMethod, into: &problems)
+            if let limit = user.maxClientConnections {
+                checkRange(limit, 1...1_000_000, "\(path).max_client_conn", into: &problems)
+            }
         }
     }
 

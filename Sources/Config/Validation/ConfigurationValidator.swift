@@ -60,6 +60,7 @@ public struct ConfigurationValidator {
         checkServer(into: &problems)
         checkPool(into: &problems)
         checkRing(into: &problems)
+        checkStats(into: &problems)
         checkShards(into: &problems)
         checkDatabases(into: &problems)
         checkUsers(into: &problems)
@@ -92,6 +93,20 @@ public struct ConfigurationValidator {
             problems.append(.init(keyPath: "pgring.log_level", message: message))
         }
         checkSeconds(proxy.authFailureDelay, "pgring.auth_failure_delay", into: &problems)
+        checkRange(proxy.maxClientConnections, 1...1_000_000, "pgring.max_client_conn", into: &problems)
+        checkSeconds(proxy.clientIdleTimeout, "pgring.client_idle_timeout", into: &problems)
+    }
+
+    private func checkStats(into problems: inout [ConfigurationProblem]) {
+        let stats = configuration.stats
+        guard stats.enabled else { return }
+        if stats.listenHost.isEmpty {
+            problems.append(.init(keyPath: "stats.listen_host", message: "must not be empty (e.g. \"127.0.0.1\")"))
+        }
+        checkRange(stats.listenPort, Self.portRange, "stats.listen_port", into: &problems)
+        if stats.listenPort != 0, stats.listenPort == configuration.pgring.listenPort, stats.listenHost == configuration.pgring.listenHost {
+            problems.append(.init(keyPath: "stats.listen_port", message: "is the same address as pgring.listen_port (\(stats.listenPort)); pick another port"))
+        }
     }
 
     private func checkClientTLS(into problems: inout [ConfigurationProblem]) {
@@ -145,6 +160,12 @@ public struct ConfigurationValidator {
         checkSeconds(pool.idleTimeout, "pool.idle_timeout", into: &problems)
         checkSeconds(pool.serverLifetime, "pool.server_lifetime", into: &problems)
         checkSeconds(pool.queryWaitTimeout, "pool.query_wait_timeout", into: &problems)
+        if pool.minIdle < 0 || pool.minIdle > max(pool.size, 0) {
+            problems.append(.init(keyPath: "pool.min_idle", message: "must be between 0 and pool.size (\(pool.size)), got \(pool.minIdle)"))
+        }
+        checkRange(pool.reserveSize, 0...10_000, "pool.reserve_size", into: &problems)
+        checkSeconds(pool.reserveTimeout, "pool.reserve_timeout", into: &problems)
+        checkSeconds(pool.idleTransactionTimeout, "pool.idle_transaction_timeout", into: &problems)
     }
 
     private func checkRing(into problems: inout [ConfigurationProblem]) {

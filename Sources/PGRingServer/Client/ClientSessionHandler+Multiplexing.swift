@@ -65,6 +65,7 @@ extension ClientSessionHandler {
             case .success(let snapshot):
                 handler.sendGreeting(snapshot, context: context)
                 handler.state = .multiplexing(pool: pool, lease: .none)
+                handler.armIdleTimer(context: context)
                 pool.release(server, reset: false)
                 if handler.early != nil { handler.requestServer(pool, context: context) }
             }
@@ -146,6 +147,10 @@ extension ClientSessionHandler {
         case .success(let server):
             state = .multiplexing(pool: pool, lease: .preparing(server))
             let relay = multiplexedRelay(context: context)
+            // Fast path: nothing to replay and the connection lives on this event loop.
+            if multiplexer?.settingsReplay(for: server.session.state) == nil, server.attachIfOnLoop(relay) {
+                return startHolding(server, pool: pool, context: context)
+            }
             let this = NIOLoopBound(self, eventLoop: context.eventLoop)
             let boundContext = NIOLoopBound(context, eventLoop: context.eventLoop)
             bringSettingsInLine(server, context: context).flatMap { _ in
@@ -199,6 +204,7 @@ extension ClientSessionHandler {
         if let relayed {
             context.writeAndFlush(wrapOutboundOut(relayed), promise: nil)
             if !context.channel.isWritable {
+                serverReadingPaused = true
                 server.channel.setOption(ChannelOptions.autoRead, value: false).whenFailure { _ in }
             }
         }
@@ -214,7 +220,10 @@ extension ClientSessionHandler {
         }
         if multiplexer.canRelease {
             cancelKey?.setTarget(nil)
-            server.channel.setOption(ChannelOptions.autoRead, value: true).whenFailure { _ in }
+            if serverReadingPaused {
+                serverReadingPaused = false
+                server.channel.setOption(ChannelOptions.autoRead, value: true).whenFailure { _ in }
+            }
             state = .multiplexing(pool: pool, lease: .none)
             pool.release(server, reset: false)
         }

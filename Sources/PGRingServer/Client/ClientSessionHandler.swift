@@ -89,6 +89,15 @@ final class ClientSessionHandler: ChannelInboundHandler {
     var multiplexer: TransactionMultiplexer?
     /// The delegate given to each server connection a transaction-mode client holds.
     var multiplexedClientRelay: MultiplexedClientRelay?
+    /// The (user, database) counted against their `max_client_conn`, once logged in.
+    var countedLogin: (user: String, database: String)?
+    /// `pgring.client_idle_timeout` and `pool.idle_transaction_timeout`, when set.
+    var clientIdleTimeout: TimeAmount?
+    var idleTransactionTimeout: TimeAmount?
+    /// True after this session stopped reading its server connection (the client could not keep up).
+    var serverReadingPaused = false
+    /// When the client last sent something (kept only while a timeout is set).
+    var lastActivity = NIODeadline.uptimeNanoseconds(0)
 
     init(runtime: PGRingRuntime, logger: Logger) {
         self.runtime = runtime
@@ -106,6 +115,7 @@ final class ClientSessionHandler: ChannelInboundHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if clientIdleTimeout != nil || idleTransactionTimeout != nil { lastActivity = .now() }
         switch unwrapInboundIn(data) {
         case .startup(let packet):
             startupPacket(packet, context: context)
@@ -227,6 +237,10 @@ final class ClientSessionHandler: ChannelInboundHandler {
     func channelInactive(context: ChannelHandlerContext) {
         runtime.sessions.remove(context.channel)
         if let cancelKey { runtime.cancelRegistry.unregister(cancelKey) }
+        if let countedLogin {
+            runtime.sessions.logout(user: countedLogin.user, database: countedLogin.database)
+            self.countedLogin = nil
+        }
         enterClosing()
         context.fireChannelInactive()
     }
@@ -291,6 +305,7 @@ final class ClientSessionHandler: ChannelInboundHandler {
     }
 
     private func startupMessage(_ startup: StartupMessage, context: ChannelHandlerContext) {
+        guard admitClient(context: context) else { return }
         let snapshot = runtime.snapshot
         let minor = startup.protocolVersion & 0xFFFF
         let unrecognized = startup.parameters.map(\.name).filter { $0.hasPrefix("_pq_.") }
@@ -414,6 +429,7 @@ final class ClientSessionHandler: ChannelInboundHandler {
                 hint: "pgring serves the databases listed in [[databases]]: \(configuration.databases.map(\.name).joined(separator: ", "))."
             ), context: context)
         }
+        guard admitLogin(user: startup.user ?? "", database: database, context: context) else { return }
         guard let shard = configuration.shards.first else {
             enterClosing()
             return fatal(ClientFacingError(fatal: true, sqlState: SQLState.cannotConnectNow, message: "no shard is configured"), context: context)
@@ -501,6 +517,7 @@ final class ClientSessionHandler: ChannelInboundHandler {
 
     private func greet(_ server: ServerConnection, pool: ServerPool, snapshot: ServerConnection.Snapshot, context: ChannelHandlerContext) {
         sendGreeting(snapshot, context: context)
+        armIdleTimer(context: context)
         if let backend = snapshot.backendKey {
             cancelKey?.setTarget(CancelTarget(address: server.address, processID: backend.processID, secretKey: backend.secretKey))
         }

@@ -95,6 +95,11 @@ final class ServerPool: Sendable {
     /// still running on it is cancelled first. The connection is not reused while a cancel request for it
     /// is in flight.
     func release(_ connection: ServerConnection, reset: Bool = true) {
+        // Fast path (transaction mode, client and server on one event loop): no future, no hop.
+        if !reset || resetQuery.isEmpty, connection.hasNoCancelInFlight, let outcome = connection.detachIfOnLoop(), outcome.isClean {
+            returned(connection, reusable: true)
+            return
+        }
         connection.whenNoCancelInFlight().flatMap {
             connection.detach()
         }.flatMap { outcome -> EventLoopFuture<Bool> in
@@ -109,11 +114,16 @@ final class ServerPool: Sendable {
             if !reusable {
                 self.logger.debug("closing a server connection that is not clean", metadata: ["server": "\(connection)"])
             }
-            let actions = self.state.withLockedValue { state in
-                state.machine.connectionReleased(PoolConnectionID(UInt64(connection.id)), reusable: reusable, now: self.now)
-            }
-            self.run(actions, preferredLoop: connection.eventLoop)
+            self.returned(connection, reusable: reusable)
         }
+    }
+
+    /// Tells the pool state machine the connection is back, and performs what it decides.
+    private func returned(_ connection: ServerConnection, reusable: Bool) {
+        let actions = state.withLockedValue { state in
+            state.machine.connectionReleased(PoolConnectionID(UInt64(connection.id)), reusable: reusable, now: self.now)
+        }
+        run(actions, preferredLoop: connection.eventLoop)
     }
 
     /// Sends a CancelRequest for whatever the connection's backend is running (its client left mid-query),

@@ -73,22 +73,47 @@ public final class PGRingRuntime: Sendable {
 
     static func poolConfiguration(_ configuration: PGRingConfiguration) -> Pooling.PoolConfiguration {
         let pool = configuration.pool
-        return Pooling.PoolConfiguration(
+        var result = Pooling.PoolConfiguration(
             maxConnections: pool.size,
-            minIdleConnections: 0,
-            maxIdleConnections: pool.maxIdle,
+            minIdleConnections: pool.minIdle,
+            maxIdleConnections: max(pool.maxIdle, pool.minIdle),
             idleTimeout: .seconds(pool.idleTimeout),
             maxLifetime: .seconds(pool.serverLifetime),
             waitTimeout: .seconds(pool.queryWaitTimeout),
             connectTimeout: .seconds(configuration.server.connectTimeout),
             connectRetryDelay: .seconds(configuration.server.loginRetryDelay)
         )
+        result.reserveConnections = pool.reserveSize
+        result.reserveTimeout = .seconds(pool.reserveTimeout)
+        return result
     }
 }
 
-/// The live client connections, so a shutdown can wait for them and then close them.
+/// The live client connections, so a shutdown can wait for them and then close them, and the per-user and
+/// per-database counts that `max_client_conn` limits.
 final class SessionRegistry: Sendable {
     private let channels = NIOLockedValueBox<[ObjectIdentifier: Channel]>([:])
+    private let logins = NIOLockedValueBox<(users: [String: Int], databases: [String: Int])>(([:], [:]))
+
+    /// Counts a logged-in client of `user` on `database` unless a limit is reached; returns which limit
+    /// refused it ("user" or "database"), or nil when it was counted.
+    func admitLogin(user: String, userLimit: Int?, database: String, databaseLimit: Int?) -> String? {
+        logins.withLockedValue { counts in
+            if let userLimit, counts.users[user, default: 0] >= userLimit { return "user" }
+            if let databaseLimit, counts.databases[database, default: 0] >= databaseLimit { return "database" }
+            counts.users[user, default: 0] += 1
+            counts.databases[database, default: 0] += 1
+            return nil
+        }
+    }
+
+    /// A client counted by ``admitLogin(user:userLimit:database:databaseLimit:)`` left.
+    func logout(user: String, database: String) {
+        logins.withLockedValue { counts in
+            counts.users[user] = (counts.users[user] ?? 1) > 1 ? (counts.users[user] ?? 1) - 1 : nil
+            counts.databases[database] = (counts.databases[database] ?? 1) > 1 ? (counts.databases[database] ?? 1) - 1 : nil
+        }
+    }
 
     func add(_ channel: Channel) {
         channels.withLockedValue { $0[ObjectIdentifier(channel)] = channel }

@@ -20,6 +20,10 @@ public enum SQLState {
     public static let adminShutdown = "57P01"
     /// 0A000 feature_not_supported.
     public static let featureNotSupported = "0A000"
+    /// idle_session_timeout: a client idle too long.
+    public static let idleSessionTimeout = "57P05"
+    /// idle_in_transaction_session_timeout: a transaction left idle too long.
+    public static let idleInTransactionSessionTimeout = "25P03"
     /// XX000 internal_error: a bug in pgring.
     public static let internalError = "XX000"
 }

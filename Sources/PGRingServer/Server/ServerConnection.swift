@@ -151,6 +151,24 @@ final class ServerConnection: Sendable, CustomStringConvertible {
         }
     }
 
+    /// Attaches a client session at once when called on the connection's own event loop (the transaction-mode
+    /// fast path); returns false elsewhere (use ``attach(_:)``).
+    func attachIfOnLoop(_ delegate: any ServerConnectionDelegate) -> Bool {
+        guard eventLoop.inEventLoop else { return false }
+        handler.value.attach(delegate)
+        return true
+    }
+
+    /// Detaches at once when called on the connection's own event loop; nil elsewhere (use ``detach()``).
+    func detachIfOnLoop() -> DetachOutcome? {
+        guard eventLoop.inEventLoop else { return nil }
+        handler.value.detach()
+        return DetachOutcome(isClean: handler.value.isClean, readyForQueryOutstanding: handler.value.readyForQueryOutstanding)
+    }
+
+    /// True when no cancel request for this backend is in flight.
+    var hasNoCancelInFlight: Bool { cancels.withLockedValue { $0.inFlight == 0 } }
+
     /// The connection's parameters and key, without attaching anyone.
     func snapshot() -> EventLoopFuture<Snapshot> {
         eventLoop.submit { [handler] in
