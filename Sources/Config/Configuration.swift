@@ -173,6 +173,11 @@ public struct PoolConfiguration: Sendable, Equatable {
     /// connection) without sending anything for this long is disconnected (FATAL 25P03) and its transaction
     /// rolled back. 0 (default) never.
     public var idleTransactionTimeout: Double = 0
+    /// `server_check_delay` (seconds): a server connection idle longer than this runs `server_check_query`
+    /// before a client gets it; 0 turns the check off. Default 30 (as PgBouncer).
+    public var serverCheckDelay: Double = 30
+    /// `server_check_query`: the liveness query. Default "SELECT 1"; "" turns the check off.
+    public var serverCheckQuery: String = "SELECT 1"
     /// `max_prepared_statements`: in transaction and statement modes, most protocol-level prepared statements
     /// kept on each server connection (least recently used are closed). 0 turns the prepared-statement
     /// support off (named statements are then passed through and break when the client changes server).

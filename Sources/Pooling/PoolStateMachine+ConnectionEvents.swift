@@ -5,7 +5,7 @@ extension PoolStateMachine {
     /// A success ends any pause after failed attempts. An ID the pool does not know (abandoned after a
     /// connect timeout, or the pool is shutting down) is answered with ``Action/closeConnection(_:)`` so the
     /// socket is not leaked; an ID that is already idle or leased is ignored.
-    public mutating func connectionEstablished(_ id: PoolConnectionID, now: PoolInstant) -> [Action] {
+    public mutating func connectionEstablished(_ id: PoolConnectionID, affinity: Int? = nil, now: PoolInstant) -> [Action] {
         switch connections[id] {
         case nil:
             return [.closeConnection(id)]
@@ -13,6 +13,7 @@ extension PoolStateMachine {
             return []
         case .connecting?:
             lastConnectFailure = nil
+            if let affinity { connectionAffinity[id] = affinity }
             var actions = handOver(id, establishedAt: now, now: now)
             actions += openConnectionsForDemand(now: now)
             return actions
@@ -63,6 +64,7 @@ extension PoolStateMachine {
             for request in waiting.removeAll() {
                 actions.append(.failRequest(request, error))
             }
+            requestAffinity = [:]
         }
         actions += openConnectionsForDemand(now: now)
         return actions

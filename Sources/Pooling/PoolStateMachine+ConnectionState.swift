@@ -46,6 +46,7 @@ extension PoolStateMachine {
         }
 
         connections[id] = newState
+        if newState == nil, !connectionAffinity.isEmpty { connectionAffinity[id] = nil }
         assert(verifyInvariants(), "pool invariants broken: \(invariantViolations())")
     }
 

@@ -49,6 +49,7 @@ extension PoolStateMachine {
             for request in waiting.removeAll() {
                 actions.append(.failRequest(request, error))
             }
+            requestAffinity = [:]
         }
         return actions
     }

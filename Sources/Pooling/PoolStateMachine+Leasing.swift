@@ -5,7 +5,12 @@ extension PoolStateMachine {
     /// ones and opens a connection if the pool has room. Fails at once when the pool is shutting down, or when
     /// the pool has no connection at all and is pausing after a failed attempt
     /// (``PoolConfiguration/connectRetryDelay``). A request ID that is already waiting is ignored.
-    public mutating func leaseRequested(_ request: RequestID, now: PoolInstant) -> [Action] {
+    ///
+    /// `affinity` (optional) is a tag such as the event loop the requester lives on: an idle connection with
+    /// the same tag is preferred, and a released connection prefers a waiting request with its tag among the
+    /// few longest-waiting ones, as long as the longest-waiting request has not waited
+    /// ``affinityPatience`` (so the order stays first in first out within a few milliseconds).
+    public mutating func leaseRequested(_ request: RequestID, affinity: Int? = nil, now: PoolInstant) -> [Action] {
         if isShuttingDown {
             return [.failRequest(request, .poolShuttingDown)]
         }
@@ -13,13 +18,14 @@ extension PoolStateMachine {
             return []
         }
         var actions = closeIdleConnectionsPastLifetime(now: now)
-        if let id = idleConnections.last, case .idle(let establishedAt, _)? = connections[id] {
+        if let id = preferredIdleConnection(affinity: affinity), case .idle(let establishedAt, _)? = connections[id] {
             changeState(of: id, to: .leased(to: request, establishedAt: establishedAt, leasedAt: now))
             actions.append(.lease(id, to: request))
         } else if totalCount == 0, isBackingOff(now: now), let failure = lastConnectFailure {
             actions.append(.failRequest(request, failure.error))
         } else {
             enqueue(request, now: now)
+            if let affinity { requestAffinity[request] = affinity }
         }
         actions += openConnectionsForDemand(now: now)
         return actions
@@ -33,6 +39,7 @@ extension PoolStateMachine {
         guard waiting.remove(request) != nil else {
             return []
         }
+        requestAffinity[request] = nil
         assert(verifyInvariants(), "pool invariants broken: \(invariantViolations())")
         return [.failRequest(request, .requestCancelled)]
     }
@@ -61,9 +68,10 @@ extension PoolStateMachine {
     /// Finds a use for a ready connection (just established or just released): the longest-waiting request,
     /// else the idle list, else closing it when enough connections are idle already.
     mutating func handOver(_ id: PoolConnectionID, establishedAt: PoolInstant, now: PoolInstant) -> [Action] {
-        if let next = waiting.popFirst() {
-            changeState(of: id, to: .leased(to: next.request, establishedAt: establishedAt, leasedAt: now))
-            return [.lease(id, to: next.request)]
+        if let next = nextWaiter(for: id, now: now) {
+            requestAffinity[next] = nil
+            changeState(of: id, to: .leased(to: next, establishedAt: establishedAt, leasedAt: now))
+            return [.lease(id, to: next)]
         }
         // Nobody waits: a reserve connection (beyond the maximum) is not kept.
         if idleConnections.count >= effectiveLimits.maxIdleConnections || totalCount > effectiveLimits.maxConnections {
@@ -71,6 +79,26 @@ extension PoolStateMachine {
         }
         changeState(of: id, to: .idle(establishedAt: establishedAt, idleSince: now))
         return []
+    }
+
+    /// The idle connection to lease: the most recently used one with `affinity`, else the most recently used.
+    func preferredIdleConnection(affinity: Int?) -> PoolConnectionID? {
+        if let affinity, !connectionAffinity.isEmpty,
+           let match = idleConnections.last(where: { connectionAffinity[$0] == affinity }) {
+            return match
+        }
+        return idleConnections.last
+    }
+
+    /// The waiting request a ready connection goes to (removed from the queue), or nil when none waits.
+    mutating func nextWaiter(for id: PoolConnectionID, now: PoolInstant) -> RequestID? {
+        guard let first = waiting.first else { return nil }
+        if let affinity = connectionAffinity[id], requestAffinity[first.request] != affinity,
+           now < first.since + Self.affinityPatience,
+           let match = waiting.popFirst(among: Self.affinityWindow, where: { requestAffinity[$0] == affinity }) {
+            return match.request
+        }
+        return waiting.popFirst()?.request
     }
 
     /// Closes idle connections that have outlived ``PoolConfiguration/maxLifetime``, oldest first.

@@ -8,6 +8,7 @@ extension PoolStateMachine {
             return []
         }
         var actions: [Action] = waiting.removeAll().map { .failRequest($0, .poolShuttingDown) }
+        requestAffinity = [:]
         for id in idleConnections {
             actions.append(close(id))
         }

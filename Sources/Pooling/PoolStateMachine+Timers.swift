@@ -63,6 +63,7 @@ extension PoolStateMachine {
         var actions: [Action] = []
         while let first = waiting.first, first.since + waitTimeout <= now {
             _ = waiting.popFirst()
+            requestAffinity[first.request] = nil
             actions.append(.failRequest(first.request, .waitTimeout))
         }
         assert(verifyInvariants(), "pool invariants broken: \(invariantViolations())")

@@ -90,6 +90,14 @@ public struct PoolStateMachine<RequestID: Hashable & Sendable>: Sendable {
     var isShuttingDown = false
     /// True while a request has waited ``PoolConfiguration/reserveTimeout`` and the reserve is open.
     var isReserveOpen = false
+    /// Affinity tags (e.g. the event loop) of connections and waiting requests that have one.
+    var connectionAffinity: [PoolConnectionID: Int] = [:]
+    var requestAffinity: [RequestID: Int] = [:]
+    /// How many of the longest-waiting requests a released connection looks at for one with its affinity.
+    static var affinityWindow: Int { 8 }
+    /// A request with the connection's affinity may go before the longest-waiting one only while that one
+    /// has waited less than this; after that, strictly first in first out.
+    static var affinityPatience: Duration { .milliseconds(5) }
 
     /// Creates an empty pool. No connection is opened until the first event; call ``tick(now:)`` to open the
     /// minimum idle connections.

@@ -86,6 +86,27 @@ struct WaitingQueue<RequestID: Hashable & Sendable>: Sendable {
 
     /// Removes `request` wherever it is in line; returns when it started to wait, or `nil` if it was not
     /// waiting.
+    /// Removes and returns the first of the `limit` longest-waiting requests that satisfies `predicate`, or
+    /// nil when none of them does (the queue is unchanged then).
+    mutating func popFirst(among limit: Int, where predicate: (RequestID) -> Bool) -> (request: RequestID, since: PoolInstant)? {
+        var index = head
+        var seen = 0
+        while index < order.count, seen < limit {
+            let entry = order[index]
+            if let waiter = waiting[entry.request], waiter.ticket == entry.ticket {
+                if predicate(entry.request) {
+                    waiting[entry.request] = nil
+                    if index == head { head += 1 }
+                    compactIfWorthwhile()
+                    return (entry.request, waiter.since)
+                }
+                seen += 1
+            }
+            index += 1
+        }
+        return nil
+    }
+
     mutating func remove(_ request: RequestID) -> PoolInstant? {
         guard let waiter = waiting.removeValue(forKey: request) else {
             return nil

@@ -65,9 +65,14 @@ struct PGRingCommand: AsyncParsableCommand {
             throw ExitCode(2)
         }
         let service = PGRingService(runtime: runtime)
+        let reachability = PrimaryReachability(
+            group: group, targets: PrimaryReachability.primaries(of: configuration), logger: logger)
+        let stats = StatsService(
+            configuration: configuration.stats, group: group, metrics: runtime.metrics, logger: logger,
+            snapshot: { runtime.statsSnapshot(reachability: reachability) })
         let serviceGroup = ServiceGroup(
             configuration: .init(
-                services: [.init(service: service)],
+                services: [.init(service: service), .init(service: reachability), .init(service: stats)],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )

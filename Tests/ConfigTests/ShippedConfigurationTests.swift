@@ -55,7 +55,7 @@ struct ShippedConfigurationTests {
             "connect_timeout", "mode", "size", "max_idle", "idle_timeout", "server_lifetime", "query_wait_timeout",
             "reset_query", "vnodes", "version", "name", "weight", "primary", "replicas", "server_database",
             "scram_verifier", "md5_hash", "max_prepared_statements", "pool_mode", "max_client_conn", "client_idle_timeout",
-            "min_idle", "reserve_size", "reserve_timeout", "idle_transaction_timeout", "enabled",
+            "min_idle", "reserve_size", "reserve_timeout", "idle_transaction_timeout", "enabled", "server_check_delay", "server_check_query",
         ]
         for key in keys {
             #expect(text.contains(key), "pgring.toml does not mention \(key)")

@@ -201,12 +201,19 @@ struct ProxyIntegrationTests {
     func unixSocket() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pgring-sock-\(UUID().uuidString.prefix(8))").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        // The socket file is named after the TCP port, so this test picks a fixed one.
-        let port = Int.random(in: 40_000...49_000)
-        let proxy = try await ProxyHarness.start {
-            $0.pgring.unixSocketDirectory = directory
-            $0.pgring.listenPort = port
+        // The socket file is named after the TCP port, so this test picks a fixed one; another test may hold
+        // it (ephemeral ports of many client connections), so a few are tried.
+        var started: (ProxyHarness, Int)?
+        for _ in 0..<10 where started == nil {
+            let port = Int.random(in: 20_000...32_000)
+            if let proxy = try? await ProxyHarness.start({
+                $0.pgring.unixSocketDirectory = directory
+                $0.pgring.listenPort = port
+            }) {
+                started = (proxy, port)
+            }
         }
+        guard let (proxy, port) = started else { throw TestSetupError("no free TCP port for the Unix socket test") }
         let result = try await Command.run("psql", ["-X", "-A", "-t", "-h", directory, "-p", "\(port)", "-U", "app", "-d", "app", "-c", "SELECT 'via unix socket'"], environment: ["PGPASSWORD": "app"])
         await proxy.stop()
         #expect(result.stdout.contains("via unix socket"), "\(result)")

@@ -167,4 +167,34 @@ struct TransactionPoolingIntegrationTests {
         #expect(busy.status == 0 && busy.stdout.contains("done"), "a running query is not idleness: \(busy)")
         #expect(next.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "t", "\(next)")
     }
+
+    @Test("liveness check: a connection idle past server_check_delay runs server_check_query; one that fails it is replaced")
+    func livenessCheck() async throws {
+        let cluster = try TestCluster.current()
+        _ = try await PSQL.run(cluster.directURL(shard: 1), "DROP SEQUENCE IF EXISTS pgring_checks; CREATE SEQUENCE pgring_checks")
+        let counting = try await Self.start(poolSize: 1) {
+            $0.pool.serverCheckDelay = 0.1
+            $0.pool.serverCheckQuery = "SELECT nextval('pgring_checks')"
+        }
+        // The first connection is fresh (no check); each later login finds it idle for 300 ms.
+        for _ in 0..<4 {
+            try await Task.sleep(for: .milliseconds(300))
+            let result = try await PSQL.run(counting.url(), "SELECT 1")
+            #expect(result.status == 0, "\(result)")
+        }
+        await counting.stop()
+        let checks = try await PSQL.run(cluster.directURL(shard: 1), "SELECT last_value FROM pgring_checks")
+        #expect((Int(checks.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0) >= 3, "the check ran before each lease: \(checks)")
+
+        let failing = try await Self.start(poolSize: 1) {
+            $0.pool.serverCheckDelay = 0.1
+            $0.pool.serverCheckQuery = "SELECT 1/0"
+        }
+        let first = try await PSQL.run(failing.url(), "SELECT pg_backend_pid()")
+        try await Task.sleep(for: .milliseconds(300))
+        let second = try await PSQL.run(failing.url(), "SELECT pg_backend_pid()")
+        await failing.stop()
+        #expect(first.status == 0 && second.status == 0, "\(first) \(second)")
+        #expect(first.stdout != second.stdout, "the connection that failed its check was replaced: \(first) \(second)")
+    }
 }

@@ -126,6 +126,8 @@ struct ConfigurationMapper {
         if let value = reader.integer("reserve_size") { pool.reserveSize = value }
         if let value = reader.seconds("reserve_timeout") { pool.reserveTimeout = value }
         if let value = reader.seconds("idle_transaction_timeout") { pool.idleTransactionTimeout = value }
+        if let value = reader.seconds("server_check_delay") { pool.serverCheckDelay = value }
+        if let value = reader.string("server_check_query") { pool.serverCheckQuery = value }
         reader.reportUnknownKeys()
         return pool
     }

@@ -166,6 +166,7 @@ public struct ConfigurationValidator {
         checkRange(pool.reserveSize, 0...10_000, "pool.reserve_size", into: &problems)
         checkSeconds(pool.reserveTimeout, "pool.reserve_timeout", into: &problems)
         checkSeconds(pool.idleTransactionTimeout, "pool.idle_transaction_timeout", into: &problems)
+        checkSeconds(pool.serverCheckDelay, "pool.server_check_delay", into: &problems)
     }
 
     private func checkRing(into problems: inout [ConfigurationProblem]) {

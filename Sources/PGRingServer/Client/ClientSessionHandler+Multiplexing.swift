@@ -105,6 +105,7 @@ extension ClientSessionHandler {
         if let terminateOffset {
             bytes = bytes.getSlice(at: bytes.readerIndex, length: terminateOffset) ?? ByteBuffer()
         }
+        if bytes.readableBytes > 0 { countReceived(bytes.readableBytes) }
         if bytes.readableBytes > 0, case .multiplexing(let pool, let lease) = state {
             switch lease {
             case .holding(let server):
@@ -126,6 +127,7 @@ extension ClientSessionHandler {
 
     /// Asks the pool for a server connection for the frames waiting in `early`.
     func requestServer(_ pool: ServerPool, context: ChannelHandlerContext) {
+        leaseRequestedAt = .now()
         let (requestID, future) = pool.lease(on: context.eventLoop)
         state = .multiplexing(pool: pool, lease: .waiting(requestID: requestID))
         let this = NIOLoopBound(self, eventLoop: context.eventLoop)
@@ -178,6 +180,7 @@ extension ClientSessionHandler {
     }
 
     private func startHolding(_ server: ServerConnection, pool: ServerPool, context: ChannelHandlerContext) {
+        runtime.metrics.poolWait(pool: pool.key.statsLabel, seconds: Double((NIODeadline.now() - leaseRequestedAt).nanoseconds) / 1e9)
         if let backend = server.backendKey {
             cancelKey?.setTarget(CancelTarget(
                 address: server.address, processID: backend.processID, secretKey: backend.secretKey, connection: server))
@@ -202,6 +205,7 @@ extension ClientSessionHandler {
         }
         let relayed = multiplexer?.backend(bytes, readyForQueryCount: readyForQueryCount, lastStatus: lastStatus, server: &server.session.state)
         if let relayed {
+            countSent(relayed.readableBytes)
             context.writeAndFlush(wrapOutboundOut(relayed), promise: nil)
             if !context.channel.isWritable {
                 serverReadingPaused = true
@@ -219,6 +223,8 @@ extension ClientSessionHandler {
             ), context: context)
         }
         if multiplexer.canRelease {
+            runtime.metrics.transactionCompleted(
+                shard: pool.key.shardName, role: .primary, seconds: Double((NIODeadline.now() - leaseRequestedAt).nanoseconds) / 1e9)
             cancelKey?.setTarget(nil)
             if serverReadingPaused {
                 serverReadingPaused = false

@@ -96,6 +96,11 @@ final class ClientSessionHandler: ChannelInboundHandler {
     var idleTransactionTimeout: TimeAmount?
     /// True after this session stopped reading its server connection (the client could not keep up).
     var serverReadingPaused = false
+    /// Bytes from and to the client not yet added to the metrics (added in batches: the metrics take a lock).
+    var bytesReceived = 0
+    var bytesSent = 0
+    /// When the current lease was requested (transaction mode): pool wait and transaction time.
+    var leaseRequestedAt = NIODeadline.uptimeNanoseconds(0)
     /// When the client last sent something (kept only while a timeout is set).
     var lastActivity = NIODeadline.uptimeNanoseconds(0)
 
@@ -108,6 +113,7 @@ final class ClientSessionHandler: ChannelInboundHandler {
 
     func channelActive(context: ChannelHandlerContext) {
         runtime.sessions.add(context.channel)
+        runtime.metrics.clientConnected()
         if let remote = context.channel.remoteAddress {
             logger[metadataKey: "client"] = "\(remote)"
         }
@@ -149,6 +155,7 @@ final class ClientSessionHandler: ChannelInboundHandler {
             bytes = bytes.getSlice(at: bytes.readerIndex, length: terminateOffset) ?? ByteBuffer()
         }
         if bytes.readableBytes > 0 {
+            countReceived(bytes.readableBytes)
             outgoing.appendFrames(bytes)
         }
         if terminateOffset != nil {
@@ -157,6 +164,24 @@ final class ClientSessionHandler: ChannelInboundHandler {
             flushOutgoing(context: context)
             context.close(promise: nil)
         }
+    }
+
+    /// Adds to the byte counts; they go to the metrics once a megabyte has gathered (and at the end).
+    func countReceived(_ count: Int) {
+        bytesReceived &+= count
+        if bytesReceived > 1 << 20 { flushByteCounts() }
+    }
+
+    func countSent(_ count: Int) {
+        bytesSent &+= count
+        if bytesSent > 1 << 20 { flushByteCounts() }
+    }
+
+    func flushByteCounts() {
+        guard bytesReceived > 0 || bytesSent > 0 else { return }
+        runtime.metrics.bytes(received: bytesReceived, sent: bytesSent)
+        bytesReceived = 0
+        bytesSent = 0
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
@@ -236,6 +261,8 @@ final class ClientSessionHandler: ChannelInboundHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         runtime.sessions.remove(context.channel)
+        runtime.metrics.clientDisconnected()
+        flushByteCounts()
         if let cancelKey { runtime.cancelRegistry.unregister(cancelKey) }
         if let countedLogin {
             runtime.sessions.logout(user: countedLogin.user, database: countedLogin.database)
@@ -446,8 +473,10 @@ final class ClientSessionHandler: ChannelInboundHandler {
                 startupSettings: StartupParameterSync.settings(for: startup)
             )
         }
-        let key = PoolKey(address: shard.primary, user: configuration.server.user, database: database.serverDatabase, mode: mode)
+        let key = PoolKey(
+            address: shard.primary, user: configuration.server.user, database: database.serverDatabase, mode: mode, shardName: shard.name)
         let pool = runtime.pool(for: key)
+        leaseRequestedAt = .now()
         let (requestID, future) = pool.lease(on: context.eventLoop)
         state = .awaitingServer(startup, pool: pool, requestID: requestID)
         let loopBoundSelf = NIOLoopBound(self, eventLoop: context.eventLoop)
@@ -470,6 +499,7 @@ final class ClientSessionHandler: ChannelInboundHandler {
             enterClosing()
             fatal(Self.clientError(for: error, shard: pool.key.address), context: context)
         case .success(let server):
+            runtime.metrics.poolWait(pool: pool.key.statsLabel, seconds: Double((NIODeadline.now() - leaseRequestedAt).nanoseconds) / 1e9)
             prepare(server, startup: startup, pool: pool, context: context)
         }
     }
@@ -551,6 +581,7 @@ final class ClientSessionHandler: ChannelInboundHandler {
 
     /// Sends a FATAL ErrorResponse and closes the connection.
     func fatal(_ error: ClientFacingError, context: ChannelHandlerContext) {
+        runtime.metrics.error(sqlState: error.sqlState)
         var buffer = context.channel.allocator.buffer(capacity: 128)
         ErrorResponse(
             severity: error.isFatal ? .fatal : .error,

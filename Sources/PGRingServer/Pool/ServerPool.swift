@@ -9,10 +9,23 @@ import Pooling
 /// (session-mode connections are reset between clients; transaction-mode ones carry pgring's record of
 /// their prepared statements and settings, so the two never share connections).
 struct PoolKey: Hashable, Sendable, CustomStringConvertible {
+    static func == (lhs: PoolKey, rhs: PoolKey) -> Bool {
+        lhs.address == rhs.address && lhs.user == rhs.user && lhs.database == rhs.database && lhs.mode == rhs.mode
+    }
+
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(address)
+        hasher.combine(user)
+        hasher.combine(database)
+        hasher.combine(mode)
+    }
+
     var address: ServerAddress
     var user: String
     var database: String
     var mode: PoolMode = .session
+    /// The shard the server belongs to (metrics label); not part of the identity.
+    var shardName: String = ""
     var description: String { "\(user)@\(address)/\(database)" + (mode == .session ? "" : " (\(mode.rawValue))") }
 }
 
@@ -25,6 +38,7 @@ final class ServerPool: Sendable {
     private let tlsContext: NIOSSLContext?
     private let maxMessageSize: Int
     private let maxPreparedStatements: Int
+    private let liveness: LivenessCheck?
     private let group: EventLoopGroup
     private let logger: Logger
     private let origin = NIODeadline.now()
@@ -35,17 +49,28 @@ final class ServerPool: Sendable {
         var waiters: [Int: EventLoopPromise<ServerConnection>] = [:]
         var nextRequestID = 0
         var tickTask: RepeatedTask?
+        /// When each connection last went idle (established or given back), for the liveness check.
+        var idleSince: [PoolConnectionID: NIODeadline] = [:]
+    }
+
+    /// PgBouncer's `server_check_query` / `server_check_delay`: a connection idle longer than `delay` runs
+    /// `query` before it is handed out; if that fails it is closed and the client waits for another.
+    struct LivenessCheck: Sendable {
+        var query: String
+        var delay: TimeAmount
     }
     private let state: NIOLockedValueBox<State>
 
     init(key: PoolKey, settings: ServerLoginSettings, configuration: Pooling.PoolConfiguration, resetQuery: String,
-         tlsContext: NIOSSLContext?, maxMessageSize: Int, maxPreparedStatements: Int, group: EventLoopGroup, logger: Logger) {
+         tlsContext: NIOSSLContext?, maxMessageSize: Int, maxPreparedStatements: Int, liveness: LivenessCheck? = nil,
+         group: EventLoopGroup, logger: Logger) {
         self.key = key
         self.settings = settings
         self.resetQuery = resetQuery
         self.tlsContext = tlsContext
         self.maxMessageSize = maxMessageSize
         self.maxPreparedStatements = maxPreparedStatements
+        self.liveness = liveness
         self.group = group
         var logger = logger
         logger[metadataKey: "pool"] = "\(key)"
@@ -74,7 +99,7 @@ final class ServerPool: Sendable {
             state.nextRequestID += 1
             let id = state.nextRequestID
             state.waiters[id] = promise
-            return (id, state.machine.leaseRequested(id, now: now))
+            return (id, state.machine.leaseRequested(id, affinity: Self.affinity(of: eventLoop), now: now))
         }
         run(actions, preferredLoop: eventLoop)
         return (id, promise.futureResult)
@@ -118,12 +143,43 @@ final class ServerPool: Sendable {
         }
     }
 
+    /// The pool's affinity tag for an event loop: clients get server connections on their own loop when one
+    /// is free, which saves a thread hop per message (an in-process tag, never persisted).
+    static func affinity(of eventLoop: EventLoop) -> Int {
+        ObjectIdentifier(eventLoop).hashValue
+    }
+
     /// Tells the pool state machine the connection is back, and performs what it decides.
     private func returned(_ connection: ServerConnection, reusable: Bool) {
         let actions = state.withLockedValue { state in
-            state.machine.connectionReleased(PoolConnectionID(UInt64(connection.id)), reusable: reusable, now: self.now)
+            let id = PoolConnectionID(UInt64(connection.id))
+            state.idleSince[id] = .now()
+            return state.machine.connectionReleased(id, reusable: reusable, now: self.now)
         }
         run(actions, preferredLoop: connection.eventLoop)
+    }
+
+    /// Runs the liveness query on a connection idle for long before handing it out. A connection that fails
+    /// it is closed and the waiting client queues again (as a new request), so it never sees the dead one.
+    private func check(_ connection: ServerConnection, id: PoolConnectionID, for promise: EventLoopPromise<ServerConnection>, liveness: LivenessCheck) {
+        connection.runInternalQuery(liveness.query).whenComplete { result in
+            switch result {
+            case .success:
+                self.state.withLockedValue { _ = $0.idleSince.removeValue(forKey: id) }
+                promise.succeed(connection)
+            case .failure(let error):
+                self.logger.info("a server connection failed its liveness check; closing it", metadata: ["server": "\(connection)", "error": "\(error)"])
+                connection.close()
+                let actions = self.state.withLockedValue { state -> [PoolStateMachine<Int>.Action] in
+                    state.nextRequestID += 1
+                    let retry = state.nextRequestID
+                    state.waiters[retry] = promise
+                    return state.machine.connectionReleased(id, reusable: false, now: self.now)
+                        + state.machine.leaseRequested(retry, now: self.now)
+                }
+                self.run(actions, preferredLoop: promise.futureResult.eventLoop)
+            }
+        }
     }
 
     /// Sends a CancelRequest for whatever the connection's backend is running (its client left mid-query),
@@ -148,6 +204,13 @@ final class ServerPool: Sendable {
     /// Counts for stats.
     var snapshot: PoolSnapshot { state.withLockedValue { $0.machine.snapshot } }
 
+    /// How long the longest-waiting client has waited, in seconds (nil when nobody waits).
+    var oldestWaitSeconds: Double? {
+        guard let since = snapshot.oldestWaitStartedAt else { return nil }
+        let waited = Int64(now.nanoseconds) - Int64(since.nanoseconds)
+        return Double(max(0, waited)) / 1e9
+    }
+
     // MARK: - Performing actions
 
     private func run(_ actions: [PoolStateMachine<Int>.Action], preferredLoop: EventLoop?) {
@@ -156,11 +219,15 @@ final class ServerPool: Sendable {
             case .createConnection(let id):
                 create(id, on: preferredLoop ?? group.next())
             case .lease(let id, let requestID):
-                let (promise, connection) = state.withLockedValue { state in
-                    (state.waiters.removeValue(forKey: requestID), state.connections[id])
+                let (promise, connection, idleSince) = state.withLockedValue { state in
+                    (state.waiters.removeValue(forKey: requestID), state.connections[id], state.idleSince[id])
                 }
                 if let promise, let connection {
-                    promise.succeed(connection)
+                    if let liveness, let idleSince, NIODeadline.now() - idleSince > liveness.delay {
+                        check(connection, id: id, for: promise, liveness: liveness)
+                    } else {
+                        promise.succeed(connection)
+                    }
                 } else if let connection {
                     // Nobody is waiting any more (should not happen): give it back.
                     release(connection)
@@ -190,11 +257,13 @@ final class ServerPool: Sendable {
             case .success(let connection):
                 let actions = self.state.withLockedValue { state in
                     state.connections[id] = connection
-                    return state.machine.connectionEstablished(id, now: self.now)
+                    state.idleSince[id] = .now()
+                    return state.machine.connectionEstablished(id, affinity: Self.affinity(of: connection.eventLoop), now: self.now)
                 }
                 connection.channel.closeFuture.whenComplete { _ in
                     let actions = self.state.withLockedValue { state in
                         state.connections[id] = nil
+                        state.idleSince[id] = nil
                         return state.machine.connectionClosed(id, now: self.now)
                     }
                     self.run(actions, preferredLoop: nil)

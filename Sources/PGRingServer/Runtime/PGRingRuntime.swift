@@ -1,4 +1,6 @@
 import Config
+import Foundation
+import HashRing
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
@@ -21,13 +23,26 @@ public final class PGRingRuntime: Sendable {
     let sessions = SessionRegistry()
     let clientTLS: NIOSSLContext?
     let serverTLS: NIOSSLContext?
+    /// The process-wide metrics (created once; the stats port renders them).
+    public let metrics: PGRingMetrics
+    /// When this runtime started.
+    let startedAt = Date()
+    /// The ring of the configuration (for the stats port's keyspace shares); nil if it cannot be built.
+    let ring: ConsistentHashRing?
+    /// pgring's version, shown by the stats port.
+    public static let version = "0.1.0-dev"
     private let snapshotBox: NIOLockedValueBox<RuntimeSnapshot>
     private let poolsBox = NIOLockedValueBox<[PoolKey: ServerPool]>([:])
 
     /// Builds the runtime; throws when a TLS file cannot be loaded.
-    public init(configuration: PGRingConfiguration, group: EventLoopGroup, logger: Logger) throws {
+    public init(configuration: PGRingConfiguration, group: EventLoopGroup, logger: Logger, metrics: PGRingMetrics = PGRingMetrics()) throws {
         self.group = group
         self.logger = logger
+        self.metrics = metrics
+        self.ring = try? ConsistentHashRing(
+            weights: configuration.shards.map { ($0.name, $0.weight) },
+            virtualNodes: configuration.ring.vnodes,
+            version: configuration.ring.version)
         self.snapshotBox = NIOLockedValueBox(RuntimeSnapshot(configuration: configuration, users: UserDirectory(configuration.users)))
         self.clientTLS = try TLSContexts.client(configuration.tls)
         self.serverTLS = try TLSContexts.server(configuration.server)
@@ -58,6 +73,11 @@ public final class PGRingRuntime: Sendable {
                 tlsContext: serverTLS,
                 maxMessageSize: configuration.pgring.maxMessageSize,
                 maxPreparedStatements: configuration.pool.maxPreparedStatements,
+                liveness: configuration.pool.serverCheckDelay > 0 && !configuration.pool.serverCheckQuery.isEmpty
+                    ? ServerPool.LivenessCheck(
+                        query: configuration.pool.serverCheckQuery,
+                        delay: .nanoseconds(Int64(configuration.pool.serverCheckDelay * 1e9)))
+                    : nil,
                 group: group,
                 logger: logger
             )

@@ -186,12 +186,11 @@ final class ServerConnection: Sendable, CustomStringConvertible {
 
     /// Detaches the client session and reports whether the connection is clean (reusable as is).
     func detach() -> EventLoopFuture<DetachOutcome> {
-        let detach = { [handler] in
+        if let outcome = detachIfOnLoop() { return eventLoop.makeSucceededFuture(outcome) }
+        return eventLoop.submit { [handler] in
             handler.value.detach()
             return DetachOutcome(isClean: handler.value.isClean, readyForQueryOutstanding: handler.value.readyForQueryOutstanding)
         }
-        if eventLoop.inEventLoop { return eventLoop.makeSucceededFuture(detach()) }
-        return eventLoop.submit(detach)
     }
 
     // MARK: - Cancel requests in flight

@@ -10,15 +10,20 @@ import PGRingServer
 /// in front of the real test cluster.
 final class ProxyHarness: Sendable {
     let port: Int
+    /// The stats port, when started with `stats: true`.
+    let statsPort: Int?
     let configuration: PGRingConfiguration
+    let runtime: PGRingRuntime
     private let group: MultiThreadedEventLoopGroup
-    private let task: Task<Void, Error>
+    private let tasks: [Task<Void, Error>]
 
-    private init(port: Int, configuration: PGRingConfiguration, group: MultiThreadedEventLoopGroup, task: Task<Void, Error>) {
+    private init(port: Int, statsPort: Int?, configuration: PGRingConfiguration, runtime: PGRingRuntime, group: MultiThreadedEventLoopGroup, tasks: [Task<Void, Error>]) {
         self.port = port
+        self.statsPort = statsPort
         self.configuration = configuration
+        self.runtime = runtime
         self.group = group
-        self.task = task
+        self.tasks = tasks
     }
 
     /// The default configuration for tests: the cluster's shards, user app/app, database app, session pooling.
@@ -39,7 +44,7 @@ final class ProxyHarness: Sendable {
     }
 
     /// Starts pgring with `configure` applied to the default test configuration.
-    static func start(_ configure: (inout PGRingConfiguration) -> Void = { _ in }) async throws -> ProxyHarness {
+    static func start(stats: Bool = false, _ configure: (inout PGRingConfiguration) -> Void = { _ in }) async throws -> ProxyHarness {
         let cluster = try TestCluster.current()
         var configuration = defaultConfiguration(cluster)
         configure(&configuration)
@@ -59,7 +64,32 @@ final class ProxyHarness: Sendable {
         }
         let addresses = try await listening.futureResult.get()
         guard let port = addresses.first?.port else { throw TestSetupError("pgring did not report a port") }
-        return ProxyHarness(port: port, configuration: configuration, group: group, task: task)
+        var tasks = [task]
+        var statsPort: Int?
+        if stats {
+            // The stats port on an ephemeral port, with the primary reachability check (1 s rounds).
+            let reachability = PrimaryReachability(
+                group: group, targets: PrimaryReachability.primaries(of: configuration), logger: logger, interval: .seconds(1))
+            var statsConfiguration = configuration.stats
+            statsConfiguration.enabled = true
+            statsConfiguration.listenPort = 0
+            let statsListening = group.next().makePromise(of: SocketAddress.self)
+            let statsService = StatsService(
+                configuration: statsConfiguration, group: group, metrics: runtime.metrics, logger: logger,
+                snapshot: { runtime.statsSnapshot(reachability: reachability) },
+                onListening: { statsListening.succeed($0) })
+            tasks.append(Task { try await reachability.run() })
+            tasks.append(Task {
+                do {
+                    try await statsService.run()
+                } catch {
+                    statsListening.fail(error)
+                    throw error
+                }
+            })
+            statsPort = try await statsListening.futureResult.get().port
+        }
+        return ProxyHarness(port: port, statsPort: statsPort, configuration: configuration, runtime: runtime, group: group, tasks: tasks)
     }
 
     /// A libpq connection URL through pgring.
@@ -69,8 +99,8 @@ final class ProxyHarness: Sendable {
 
     /// Stops pgring and waits until it has closed everything.
     func stop() async {
-        task.cancel()
-        _ = try? await task.value
+        for task in tasks { task.cancel() }
+        for task in tasks { _ = try? await task.value }
         try? await group.shutdownGracefully()
     }
 }

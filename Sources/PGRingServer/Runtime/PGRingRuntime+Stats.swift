@@ -1,0 +1,53 @@
+import Config
+import Foundation
+import HashRing
+import Pooling
+
+extension PGRingRuntime {
+    /// What the stats port shows right now: clients (from the pools' counts), pools, shards with their
+    /// keyspace share and primary reachability, the ring. Cheap: pool snapshots and a few counters.
+    public func statsSnapshot(reachability: PrimaryReachability?) -> StatsSnapshot {
+        let configuration = snapshot.configuration
+        var pools: [PoolStats] = []
+        var active = 0
+        var waiting = 0
+        for pool in allPools.sorted(by: { $0.key.description < $1.key.description }) {
+            let counts = pool.snapshot
+            active += counts.leasedConnections
+            waiting += counts.waitingRequests
+            let shard = configuration.shards.first(where: { $0.primary == pool.key.address })?.name ?? "?"
+            pools.append(PoolStats(
+                pool: pool.key.statsLabel,
+                shard: shard,
+                role: .primary,
+                server: "\(pool.key.address)",
+                mode: pool.key.mode.rawValue,
+                sizeLimit: configuration.pool.size,
+                idle: counts.idleConnections,
+                active: counts.leasedConnections,
+                connecting: counts.connectingConnections,
+                waitingClients: counts.waitingRequests,
+                oldestWaitSeconds: pool.oldestWaitSeconds
+            ))
+        }
+        // Transaction-mode clients between transactions hold no server connection: they are idle.
+        let idle = max(0, sessions.count - active - waiting)
+        let shares = Dictionary(ring?.shares().map { ($0.shard.name, $0.fraction) } ?? [], uniquingKeysWith: { first, _ in first })
+        let shards = configuration.shards.map { shard in
+            ShardStats(configuration: shard, keyspaceShare: shares[shard.name] ?? 0, primaryReachable: reachability?.reachable(shard.primary))
+        }
+        return StatsSnapshot(
+            startedAt: startedAt,
+            version: PGRingRuntime.version,
+            clients: ClientCounts(active: active, idle: idle, waiting: waiting),
+            pools: pools,
+            shards: shards,
+            ring: RingStats(version: configuration.ring.version, fingerprint: ring.map { "\($0.fingerprint)" } ?? "none")
+        )
+    }
+}
+
+extension PoolKey {
+    /// The bounded `pool` label of metrics: database, server and mode (never the client's user).
+    var statsLabel: String { "\(database)@\(address)" + (mode == .session ? "" : "/\(mode.rawValue)") }
+}
