@@ -35,7 +35,8 @@ struct StatsIntegrationTests {
         }
         let block = try await PSQL.run(proxy.url(), "BEGIN; SELECT 1; SELECT 2; COMMIT")
         #expect(block.status == 0, "\(block)")
-        try await Task.sleep(for: .milliseconds(200))
+        // Sessions add per-transaction metrics to a per-event-loop buffer flushed every 250 ms.
+        try await Task.sleep(for: .milliseconds(800))
         let metrics = try await Self.get(statsPort, "/metrics")
         let after = Self.sample(metrics.stdout, prefix)
         #expect(after == before + 6, "5 single-statement transactions and one block: \(metrics.stdout.prefix(3000))")

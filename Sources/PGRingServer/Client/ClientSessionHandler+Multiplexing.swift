@@ -180,7 +180,7 @@ extension ClientSessionHandler {
     }
 
     private func startHolding(_ server: ServerConnection, pool: ServerPool, context: ChannelHandlerContext) {
-        runtime.metrics.poolWait(pool: pool.key.statsLabel, seconds: Double((NIODeadline.now() - leaseRequestedAt).nanoseconds) / 1e9)
+        metricsBuffer?.poolWait(pool: pool, seconds: Double((NIODeadline.now() - leaseRequestedAt).nanoseconds) / 1e9)
         if let backend = server.backendKey {
             cancelKey?.setTarget(CancelTarget(
                 address: server.address, processID: backend.processID, secretKey: backend.secretKey, connection: server))
@@ -223,8 +223,7 @@ extension ClientSessionHandler {
             ), context: context)
         }
         if multiplexer.canRelease {
-            runtime.metrics.transactionCompleted(
-                shard: pool.key.shardName, role: .primary, seconds: Double((NIODeadline.now() - leaseRequestedAt).nanoseconds) / 1e9)
+            metricsBuffer?.transactionCompleted(pool: pool, seconds: Double((NIODeadline.now() - leaseRequestedAt).nanoseconds) / 1e9)
             cancelKey?.setTarget(nil)
             if serverReadingPaused {
                 serverReadingPaused = false

@@ -99,6 +99,8 @@ final class ClientSessionHandler: ChannelInboundHandler {
     /// Bytes from and to the client not yet added to the metrics (added in batches: the metrics take a lock).
     var bytesReceived = 0
     var bytesSent = 0
+    /// This event loop's buffer of per-transaction metrics.
+    var metricsBuffer: LoopMetricsBuffer?
     /// When the current lease was requested (transaction mode): pool wait and transaction time.
     var leaseRequestedAt = NIODeadline.uptimeNanoseconds(0)
     /// When the client last sent something (kept only while a timeout is set).
@@ -114,6 +116,7 @@ final class ClientSessionHandler: ChannelInboundHandler {
     func channelActive(context: ChannelHandlerContext) {
         runtime.sessions.add(context.channel)
         runtime.metrics.clientConnected()
+        metricsBuffer = runtime.metricsBuffers.buffer(for: context.eventLoop)
         if let remote = context.channel.remoteAddress {
             logger[metadataKey: "client"] = "\(remote)"
         }
@@ -499,7 +502,7 @@ final class ClientSessionHandler: ChannelInboundHandler {
             enterClosing()
             fatal(Self.clientError(for: error, shard: pool.key.address), context: context)
         case .success(let server):
-            runtime.metrics.poolWait(pool: pool.key.statsLabel, seconds: Double((NIODeadline.now() - leaseRequestedAt).nanoseconds) / 1e9)
+            metricsBuffer?.poolWait(pool: pool, seconds: Double((NIODeadline.now() - leaseRequestedAt).nanoseconds) / 1e9)
             prepare(server, startup: startup, pool: pool, context: context)
         }
     }

@@ -27,6 +27,8 @@ public final class PGRingRuntime: Sendable {
     public let metrics: PGRingMetrics
     /// When this runtime started.
     let startedAt = Date()
+    /// Per-event-loop buffers of the per-transaction metrics.
+    let metricsBuffers: LoopMetricsBuffers
     /// The ring of the configuration (for the stats port's keyspace shares); nil if it cannot be built.
     let ring: ConsistentHashRing?
     /// pgring's version, shown by the stats port.
@@ -39,6 +41,7 @@ public final class PGRingRuntime: Sendable {
         self.group = group
         self.logger = logger
         self.metrics = metrics
+        self.metricsBuffers = LoopMetricsBuffers(metrics: metrics)
         self.ring = try? ConsistentHashRing(
             weights: configuration.shards.map { ($0.name, $0.weight) },
             virtualNodes: configuration.ring.vnodes,

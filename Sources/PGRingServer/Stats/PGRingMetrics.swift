@@ -71,6 +71,27 @@ public final class PGRingMetrics: Sendable {
         instruments.histogram.record(seconds)
     }
 
+    /// Several transactions ended on `shard`/`role` (a flush of ``LoopMetricsBuffer``): one lookup, then each
+    /// duration recorded.
+    public func transactionsCompleted(shard: String, role: ServerRole, seconds: [Double]) {
+        guard let first = seconds.first else { return }
+        let instruments = shardRoleInstruments(shard: shard, role: role, seconds: Self.sanitized(first), transaction: true)
+        if seconds.count > 1 {
+            state.withLockedValue { state in
+                for value in seconds.dropFirst() {
+                    state.totals.transactions[ShardRoleKey(shard: shard, role: role), default: .init()].add(Self.sanitized(value))
+                }
+            }
+        }
+        instruments.counter.increment(by: Int64(seconds.count))
+        for value in seconds { instruments.histogram.record(Self.sanitized(value)) }
+    }
+
+    /// Several clients waited for connections of `pool` (a flush of ``LoopMetricsBuffer``).
+    public func poolWaits(pool: String, seconds: [Double]) {
+        for value in seconds { poolWait(pool: pool, seconds: value) }
+    }
+
     /// A query (Simple Query, or an extended-protocol Sync cycle) ended on `shard`/`role`.
     public func queryCompleted(shard: String, role: ServerRole, seconds: Double) {
         let seconds = Self.sanitized(seconds)

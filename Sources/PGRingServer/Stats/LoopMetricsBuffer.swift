@@ -1,0 +1,79 @@
+import NIOConcurrencyHelpers
+import NIOCore
+
+/// Per-event-loop buffer of the per-transaction metrics (transaction durations, pool waits), flushed into
+/// ``PGRingMetrics`` every 250 ms by a task on the same loop. Recording a transaction then costs an array
+/// append on the session's own thread instead of a process-wide lock per transaction (measured: the direct
+/// calls took pgbench -S through pgring in transaction mode from 14,100 to 9,100 TPS on 2 cores).
+///
+/// Confined to its event loop: only sessions on that loop and the loop's flush task touch it.
+final class LoopMetricsBuffer: @unchecked Sendable {
+    /// What one pool collected since the last flush.
+    private struct Entry {
+        var pool: ServerPool
+        var transactionSeconds: [Double] = []
+        var waitSeconds: [Double] = []
+    }
+
+    private let eventLoop: EventLoop
+    private var entries: [ObjectIdentifier: Entry] = [:]
+
+    init(eventLoop: EventLoop) {
+        self.eventLoop = eventLoop
+    }
+
+    /// A transaction-mode lease ended: `seconds` from asking the pool to giving the connection back.
+    func transactionCompleted(pool: ServerPool, seconds: Double) {
+        eventLoop.preconditionInEventLoop()
+        entries[ObjectIdentifier(pool), default: Entry(pool: pool)].transactionSeconds.append(seconds)
+    }
+
+    /// A client waited `seconds` for a connection of `pool`.
+    func poolWait(pool: ServerPool, seconds: Double) {
+        eventLoop.preconditionInEventLoop()
+        entries[ObjectIdentifier(pool), default: Entry(pool: pool)].waitSeconds.append(seconds)
+    }
+
+    /// Moves everything collected into `metrics` (one call per pool and kind).
+    func flush(into metrics: PGRingMetrics) {
+        eventLoop.preconditionInEventLoop()
+        guard !entries.isEmpty else { return }
+        let collected = entries
+        entries.removeAll(keepingCapacity: true)
+        for entry in collected.values {
+            if !entry.transactionSeconds.isEmpty {
+                metrics.transactionsCompleted(shard: entry.pool.key.shardName, role: .primary, seconds: entry.transactionSeconds)
+            }
+            if !entry.waitSeconds.isEmpty {
+                metrics.poolWaits(pool: entry.pool.key.statsLabel, seconds: entry.waitSeconds)
+            }
+        }
+    }
+}
+
+/// The buffers of all event loops, created on first use with their flush task.
+final class LoopMetricsBuffers: Sendable {
+    private let buffers = NIOLockedValueBox<[ObjectIdentifier: LoopMetricsBuffer]>([:])
+    private let metrics: PGRingMetrics
+
+    init(metrics: PGRingMetrics) {
+        self.metrics = metrics
+    }
+
+    /// The buffer of `eventLoop` (call on that loop; sessions keep the result).
+    func buffer(for eventLoop: EventLoop) -> LoopMetricsBuffer {
+        let (buffer, created) = buffers.withLockedValue { buffers -> (LoopMetricsBuffer, Bool) in
+            if let existing = buffers[ObjectIdentifier(eventLoop)] { return (existing, false) }
+            let made = LoopMetricsBuffer(eventLoop: eventLoop)
+            buffers[ObjectIdentifier(eventLoop)] = made
+            return (made, true)
+        }
+        if created {
+            let metrics = self.metrics
+            eventLoop.scheduleRepeatedTask(initialDelay: .milliseconds(250), delay: .milliseconds(250)) { _ in
+                buffer.flush(into: metrics)
+            }
+        }
+        return buffer
+    }
+}
