@@ -5,6 +5,7 @@ extension PoolStateMachine {
     /// A success ends any pause after failed attempts. An ID the pool does not know (abandoned after a
     /// connect timeout, or the pool is shutting down) is answered with ``Action/closeConnection(_:)`` so the
     /// socket is not leaked; an ID that is already idle or leased is ignored.
+    @_specialize(exported: true, where RequestID == Int)
     public mutating func connectionEstablished(_ id: PoolConnectionID, affinity: Int? = nil, now: PoolInstant) -> [Action] {
         switch connections[id] {
         case nil:
@@ -26,6 +27,7 @@ extension PoolStateMachine {
     /// while another connection or attempt may still serve them; when the pool has no connection and no attempt
     /// left, they all fail with the error rather than hang. Unknown IDs and IDs that are not connecting are
     /// ignored.
+    @_specialize(exported: true, where RequestID == Int)
     public mutating func connectionFailed(_ id: PoolConnectionID, reason: String, now: PoolInstant) -> [Action] {
         guard case .connecting? = connections[id] else {
             return []
@@ -39,6 +41,7 @@ extension PoolStateMachine {
     /// If it was leased, the lease ends here (the I/O layer deals with the client). If it was connecting, this
     /// counts as a failed attempt. Replacements are opened for waiting requests and the idle minimum. Unknown
     /// IDs are ignored.
+    @_specialize(exported: true, where RequestID == Int)
     public mutating func connectionClosed(_ id: PoolConnectionID, now: PoolInstant) -> [Action] {
         switch connections[id] {
         case nil:

@@ -9,7 +9,8 @@ extension PoolStateMachine {
     /// `affinity` (optional) is a tag such as the event loop the requester lives on: an idle connection with
     /// the same tag is preferred, and a released connection prefers a waiting request with its tag among the
     /// few longest-waiting ones, as long as the longest-waiting request has not waited
-    /// ``affinityPatience`` (so the order stays first in first out within a few milliseconds).
+    /// ``affinityPatience`` (50 ms; after that the order is strictly first in first out).
+    @_specialize(exported: true, where RequestID == Int)
     public mutating func leaseRequested(_ request: RequestID, affinity: Int? = nil, now: PoolInstant) -> [Action] {
         if isShuttingDown {
             return [.failRequest(request, .poolShuttingDown)]
@@ -35,6 +36,7 @@ extension PoolStateMachine {
     /// ``Action/failRequest(_:_:)`` and ``PoolError/requestCancelled`` so every request ends with exactly one
     /// lease or failure. A request that is not waiting (unknown, or already leased) is ignored: if it holds a
     /// connection, the I/O layer releases that connection as usual.
+    @_specialize(exported: true, where RequestID == Int)
     public mutating func requestCancelled(_ request: RequestID, now: PoolInstant) -> [Action] {
         guard waiting.remove(request) != nil else {
             return []
@@ -51,6 +53,7 @@ extension PoolStateMachine {
     /// request, or becomes idle, or is closed when the pool already keeps enough idle connections. A
     /// connection that is not reusable, past its lifetime, or released while the pool shuts down is closed,
     /// and a replacement is opened if requests are waiting. Releasing an ID that is not leased does nothing.
+    @_specialize(exported: true, where RequestID == Int)
     public mutating func connectionReleased(_ id: PoolConnectionID, reusable: Bool, now: PoolInstant) -> [Action] {
         guard case .leased(_, let establishedAt, _)? = connections[id] else {
             return []

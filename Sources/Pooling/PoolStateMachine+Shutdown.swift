@@ -3,6 +3,7 @@ extension PoolStateMachine {
     /// connections (least recently used first) and abandons attempts in flight (oldest ID first). From now on
     /// new requests fail at once and leased connections are closed when released. The pool is finished when
     /// ``PoolSnapshot/isDrained``. Calling it again does nothing.
+    @_specialize(exported: true, where RequestID == Int)
     public mutating func shutdown(now: PoolInstant) -> [Action] {
         guard !isShuttingDown else {
             return []

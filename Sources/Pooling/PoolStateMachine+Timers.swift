@@ -8,6 +8,7 @@ extension PoolStateMachine {
     /// ``PoolConfiguration/idleTimeout`` are closed, least recently used first, while more than
     /// ``PoolConfiguration/minIdleConnections`` are idle; finally connections are opened for waiting requests
     /// and the idle minimum (once any retry pause is over).
+    @_specialize(exported: true, where RequestID == Int)
     public mutating func tick(now: PoolInstant) -> [Action] {
         var actions = failRequestsPastWaitTimeout(now: now)
         actions += abandonAttemptsPastConnectTimeout(now: now)
