@@ -149,8 +149,9 @@ extension ClientSessionHandler {
         case .success(let server):
             state = .multiplexing(pool: pool, lease: .preparing(server))
             let relay = multiplexedRelay(context: context)
-            // Fast path: nothing to replay and the connection lives on this event loop.
-            if multiplexer?.settingsReplay(for: server.session.state) == nil, server.attachIfOnLoop(relay) {
+            // Fast path: nothing to replay. The attach is queued on the server's loop ahead of our frames.
+            if multiplexer?.settingsReplay(for: server.session.state) == nil {
+                server.attachSoon(relay)
                 return startHolding(server, pool: pool, context: context)
             }
             let this = NIOLoopBound(self, eventLoop: context.eventLoop)
@@ -230,7 +231,7 @@ extension ClientSessionHandler {
                 server.channel.setOption(ChannelOptions.autoRead, value: true).whenFailure { _ in }
             }
             state = .multiplexing(pool: pool, lease: .none)
-            pool.release(server, reset: false)
+            pool.releaseClean(server)
         }
     }
 

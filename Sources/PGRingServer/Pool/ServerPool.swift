@@ -149,6 +149,18 @@ final class ServerPool: Sendable {
         ObjectIdentifier(eventLoop).hashValue
     }
 
+    /// Transaction mode: the client's own accounting (``TransactionMultiplexer/canRelease``) proved the
+    /// connection clean, so it goes back without a detach round trip to the server's event loop; the next
+    /// holder's attach replaces the delegate, and bytes the server sends meanwhile are dropped by the old
+    /// holder (it no longer holds the connection). Waits for cancels in flight like ``release(_:reset:)``.
+    func releaseClean(_ connection: ServerConnection) {
+        if connection.hasNoCancelInFlight {
+            returned(connection, reusable: true)
+        } else {
+            connection.whenNoCancelInFlight().whenComplete { _ in self.returned(connection, reusable: true) }
+        }
+    }
+
     /// Tells the pool state machine the connection is back, and performs what it decides.
     private func returned(_ connection: ServerConnection, reusable: Bool) {
         let actions = state.withLockedValue { state in

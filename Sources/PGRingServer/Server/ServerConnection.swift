@@ -159,6 +159,17 @@ final class ServerConnection: Sendable, CustomStringConvertible {
         return true
     }
 
+    /// Attaches a client session on the connection's event loop without waiting: the task is queued before
+    /// any write the caller sends afterwards (a channel's foreign-thread writes are queued in order on the
+    /// same loop), so the server's answers to those writes reach the new client.
+    func attachSoon(_ delegate: any ServerConnectionDelegate) {
+        if eventLoop.inEventLoop {
+            handler.value.attach(delegate)
+        } else {
+            eventLoop.execute { [handler] in handler.value.attach(delegate) }
+        }
+    }
+
     /// Detaches at once when called on the connection's own event loop; nil elsewhere (use ``detach()``).
     func detachIfOnLoop() -> DetachOutcome? {
         guard eventLoop.inEventLoop else { return nil }

@@ -280,7 +280,14 @@ final class ServerConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
 
     /// Attach a client session: from now on backend bytes go to it.
     func attach(_ delegate: any ServerConnectionDelegate) {
-        if case .idle = mode { mode = .attached(delegate) }
+        switch mode {
+        case .idle, .attached:
+            // `.attached`: a transaction-mode client gave the connection back without a detach (its own
+            // accounting proved it clean); the next holder replaces it.
+            mode = .attached(delegate)
+        case .starting, .internalQuery, .closed:
+            break
+        }
     }
 
     /// Detach the client session; the connection becomes idle (if it was attached).
@@ -290,7 +297,13 @@ final class ServerConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
 
     /// Runs one simple Query of pgring's own and swallows its responses.
     func runInternalQuery(_ sql: String, promise: EventLoopPromise<Void>) {
-        guard case .idle = mode, let context else {
+        // `.attached` here is a connection a transaction-mode client gave back without a detach.
+        let available: Bool
+        switch mode {
+        case .idle, .attached: available = true
+        case .starting, .internalQuery, .closed: available = false
+        }
+        guard available, let context else {
             promise.fail(ServerConnectionError.notIdle)
             return
         }
