@@ -93,18 +93,7 @@ extension ClientSessionHandler {
     /// The relay fast path of a transaction-mode client: stop at Terminate; rewrite and send while holding
     /// a server connection, otherwise keep the frames and ask the pool for one.
     func relayMultiplexed(_ batch: FrameBatch, context: ChannelHandlerContext) {
-        var terminateOffset: Int?
-        batch.forEachFrame { message, offset in
-            if message.id == FrontendMessageID.terminate.rawValue {
-                terminateOffset = offset
-                return false
-            }
-            return true
-        }
-        var bytes = batch.bytes
-        if let terminateOffset {
-            bytes = bytes.getSlice(at: bytes.readerIndex, length: terminateOffset) ?? ByteBuffer()
-        }
+        let (bytes, terminateOffset) = Self.splitAtTerminate(batch)
         if bytes.readableBytes > 0 { countReceived(bytes.readableBytes) }
         if bytes.readableBytes > 0, case .multiplexing(let pool, let lease) = state {
             switch lease {

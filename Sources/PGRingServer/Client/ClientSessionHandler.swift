@@ -145,18 +145,7 @@ final class ClientSessionHandler: ChannelInboundHandler {
     /// The relay fast path: stop at Terminate and queue the bytes whole for the server (the server
     /// connection itself accounts for what they make the server owe).
     private func relay(_ batch: FrameBatch, context: ChannelHandlerContext) {
-        var terminateOffset: Int?
-        batch.forEachFrame { message, offset in
-            if message.id == FrontendMessageID.terminate.rawValue {
-                terminateOffset = offset
-                return false
-            }
-            return true
-        }
-        var bytes = batch.bytes
-        if let terminateOffset {
-            bytes = bytes.getSlice(at: bytes.readerIndex, length: terminateOffset) ?? ByteBuffer()
-        }
+        let (bytes, terminateOffset) = Self.splitAtTerminate(batch)
         if bytes.readableBytes > 0 {
             countReceived(bytes.readableBytes)
             outgoing.appendFrames(bytes)
@@ -167,6 +156,21 @@ final class ClientSessionHandler: ChannelInboundHandler {
             flushOutgoing(context: context)
             context.close(promise: nil)
         }
+    }
+
+    /// The frames before a Terminate (all of them when there is none), and the Terminate's offset.
+    /// The Terminate is never forwarded: the server connection outlives the client.
+    static func splitAtTerminate(_ batch: FrameBatch) -> (bytes: ByteBuffer, terminateOffset: Int?) {
+        var terminateOffset: Int?
+        batch.forEachFrame { message, offset in
+            if message.id == FrontendMessageID.terminate.rawValue {
+                terminateOffset = offset
+                return false
+            }
+            return true
+        }
+        guard let terminateOffset else { return (batch.bytes, nil) }
+        return (batch.bytes.getSlice(at: batch.bytes.readerIndex, length: terminateOffset) ?? ByteBuffer(), terminateOffset)
     }
 
     /// Adds to the byte counts; they go to the metrics once a megabyte has gathered (and at the end).

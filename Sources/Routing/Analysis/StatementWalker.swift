@@ -47,19 +47,7 @@ struct StatementWalker {
     init(tokens: [SQLToken], result: AnalyzedStatement) {
         self.tokens = tokens
         self.result = result
-        var matching = [Int](repeating: -1, count: tokens.count)
-        var open: [Int] = []
-        for (position, token) in tokens.enumerated() {
-            if token.isSymbol("(") {
-                open.append(position)
-            } else if token.isSymbol(")"), let opening = open.popLast() {
-                matching[opening] = position
-            }
-        }
-        for opening in open {
-            matching[opening] = tokens.count
-        }
-        self.matchingClose = matching
+        self.matchingClose = tokens.matchingCloseParentheses()
         let scope = self.result.scopeParents.count
         self.result.scopeParents.append(-1)
         self.frames = [Frame(scope: scope, isFunctionCall: false, inFromList: false)]

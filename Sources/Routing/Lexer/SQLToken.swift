@@ -81,3 +81,23 @@ public enum SQLTokenKind: Sendable, Hashable {
     /// A `/* ... */` comment, which may nest.
     case blockComment
 }
+
+extension Array where Element == SQLToken {
+    /// For each `(`, the index of its matching `)`; `count` for one left open; -1 for every other token.
+    /// Linear, no recursion (input may nest deeply).
+    func matchingCloseParentheses() -> [Int] {
+        var matching = [Int](repeating: -1, count: count)
+        var open: [Int] = []
+        for (position, token) in enumerated() {
+            if token.isSymbol("(") {
+                open.append(position)
+            } else if token.isSymbol(")"), let opening = open.popLast() {
+                matching[opening] = position
+            }
+        }
+        for opening in open {
+            matching[opening] = count
+        }
+        return matching
+    }
+}

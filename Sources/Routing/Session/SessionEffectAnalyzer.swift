@@ -98,19 +98,7 @@ extension SessionEffectAnalyzer {
         init(tokens: [SQLToken], source: [UInt8]) {
             self.tokens = tokens
             self.source = source
-            var matching = [Int](repeating: -1, count: tokens.count)
-            var open: [Int] = []
-            for (position, token) in tokens.enumerated() {
-                if token.isSymbol("(") {
-                    open.append(position)
-                } else if token.isSymbol(")"), let opening = open.popLast() {
-                    matching[opening] = position
-                }
-            }
-            for opening in open {
-                matching[opening] = tokens.count
-            }
-            self.matchingClose = matching
+            self.matchingClose = tokens.matchingCloseParentheses()
         }
 
         /// The statement's exact source text, from its first token to its last.
