@@ -65,4 +65,27 @@ struct StatsIntegrationTests {
         #expect(missing.stdout.hasSuffix("404"), "\(missing)")
         await proxy.stop()
     }
+
+    @Test("tools/grafana/pgring.json: valid JSON whose every panel query is valid PromQL over pgring_ metrics")
+    func grafanaDashboard() async throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("tools/grafana/pgring.json").path
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        let dashboard = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let panels = try #require(dashboard["panels"] as? [[String: Any]])
+        let expressions = panels.flatMap { ($0["targets"] as? [[String: Any]] ?? []).compactMap { $0["expr"] as? String } }
+        #expect(expressions.count >= 10)
+        #expect(expressions.allSatisfy { $0.contains("pgring_") })
+        // promtool checks PromQL syntax when the expressions are written as recording rules.
+        var rules = "groups:\n- name: dashboard\n  rules:\n"
+        for (index, expression) in expressions.enumerated() {
+            let quoted = expression.replacingOccurrences(of: "$instance", with: ".*").replacingOccurrences(of: "'", with: "''")
+            rules += "  - record: dashboard_check_\(index)\n    expr: '\(quoted)'\n"
+        }
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("pgring-dashboard-\(UUID().uuidString).yml")
+        try rules.write(to: file, atomically: true, encoding: .utf8)
+        let result = try await Command.run("promtool", ["check", "rules", file.path], timeout: 30)
+        try? FileManager.default.removeItem(at: file)
+        #expect(result.status == 0, "\(result)")
+    }
 }
