@@ -11,10 +11,8 @@ extension TransactionMultiplexer {
         _ bytes: ByteBuffer, readyForQueryCount: Int, lastStatus: TransactionStatus?, server: inout ServerSessionState
     ) -> ByteBuffer? {
         guard mustScanAnswers else {
-            if readyForQueryCount > 0 {
-                readyForQueryOutstanding = max(0, readyForQueryOutstanding - readyForQueryCount)
-                segmentsAnswered &+= UInt64(readyForQueryCount)
-            }
+            for _ in 0..<max(0, readyForQueryCount) { accounting.readyForQueryReceived() }
+            segmentsAnswered &+= UInt64(max(0, readyForQueryCount))
             if let lastStatus { transactionStatus = lastStatus }
             return bytes
         }
@@ -89,7 +87,7 @@ extension TransactionMultiplexer {
     /// A ReadyForQuery ended the segment being answered: forget what did not get prepared, apply or keep the
     /// session effects according to how the transaction ended.
     private mutating func segmentAnswered(status: TransactionStatus, server: inout ServerSessionState) {
-        readyForQueryOutstanding = max(0, readyForQueryOutstanding - 1)
+        accounting.readyForQueryReceived()
         transactionStatus = status
         let segment = segmentsAnswered < segmentsSent ? listedSegments.removeValue(forKey: segmentsAnswered) : nil
         segmentsAnswered &+= 1

@@ -19,6 +19,7 @@ extension TransactionMultiplexer {
     private mutating func frontendMessage(
         _ message: RawMessage, offset: Int, server: inout ServerSessionState, rewriter: inout FrameRewriter
     ) {
+        accounting.sent(message.id)
         switch message.id {
         case FrontendMessageID.query.rawValue:
             query(message, offset: offset, server: &server, rewriter: &rewriter)
@@ -26,29 +27,21 @@ extension TransactionMultiplexer {
         case FrontendMessageID.sync.rawValue, FrontendMessageID.functionCall.rawValue:
             endSegment()
         case FrontendMessageID.parse.rawValue:
-            unsynced = true
             parse(message, offset: offset, server: &server, rewriter: &rewriter)
         case FrontendMessageID.bind.rawValue:
-            unsynced = true
             bind(message, offset: offset, server: &server, rewriter: &rewriter)
         case FrontendMessageID.describe.rawValue:
-            unsynced = true
             describe(message, offset: offset, server: &server, rewriter: &rewriter)
         case FrontendMessageID.close.rawValue:
-            unsynced = true
             close(message, offset: offset, rewriter: &rewriter)
-        case FrontendMessageID.execute.rawValue, FrontendMessageID.flush.rawValue:
-            unsynced = true
         default:
-            // CopyData, CopyDone, CopyFail and anything else: relayed, owes nothing new.
+            // Execute, Flush, CopyData, CopyDone, CopyFail and anything else: relayed as they are.
             break
         }
     }
 
-    /// A Query, Sync or FunctionCall: the server owes one more ReadyForQuery; the open segment ends.
+    /// A Query, Sync or FunctionCall (already counted by `accounting`): the open segment ends.
     private mutating func endSegment() {
-        readyForQueryOutstanding += 1
-        unsynced = false
         if openSegment.isListed {
             listedSegments[segmentsSent] = openSegment
         }

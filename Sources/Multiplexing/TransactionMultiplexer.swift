@@ -68,10 +68,12 @@ public struct TransactionMultiplexer: Sendable {
     /// 0 turns the prepared statement support off (named statements pass through unchanged).
     public let maxPreparedStatements: Int
 
+    /// What the client sent owes: ReadyForQuery messages and an open pipeline.
+    var accounting = FrontendAccounting()
     /// ReadyForQuery messages still owed by the server.
-    public internal(set) var readyForQueryOutstanding = 0
+    public var readyForQueryOutstanding: Int { accounting.readyForQueryOutstanding }
     /// True when an extended-protocol message was sent after the last Sync.
-    public internal(set) var unsynced = false
+    public var unsynced: Bool { accounting.unsynced }
     /// The transaction status of the last ReadyForQuery relayed.
     public internal(set) var transactionStatus: TransactionStatus = .idle
     /// Why the client must keep its server connection (temporary objects, advisory locks...).

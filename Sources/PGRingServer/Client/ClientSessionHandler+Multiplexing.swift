@@ -48,7 +48,9 @@ extension ClientSessionHandler {
     func prepareMultiplexed(_ server: ServerConnection, pool: ServerPool, context: ChannelHandlerContext) {
         let this = NIOLoopBound(self, eventLoop: context.eventLoop)
         let boundContext = NIOLoopBound(context, eventLoop: context.eventLoop)
-        bringSettingsInLine(server, context: context).flatMap {
+        let replayed = multiplexer?.settingsReplay(for: server.session.state).map { replaySettings($0, on: server, context: context) }
+            ?? context.eventLoop.makeSucceededVoidFuture()
+        replayed.flatMap {
             server.snapshot()
         }.hop(to: context.eventLoop).whenComplete { result in
             let handler = this.value
@@ -79,11 +81,9 @@ extension ClientSessionHandler {
         return ClientFacingError(fatal: true, sqlState: SQLState.cannotConnectNow, message: "could not prepare the server connection: \(error)")
     }
 
-    /// Runs the settings replay the server needs for this client, if any; completes on the client's loop.
-    func bringSettingsInLine(_ server: ServerConnection, context: ChannelHandlerContext) -> EventLoopFuture<Void> {
-        guard let sql = multiplexer?.settingsReplay(for: server.session.state) else {
-            return context.eventLoop.makeSucceededVoidFuture()
-        }
+    /// Runs a settings replay (``TransactionMultiplexer/settingsReplay(for:)``) on the server and records it;
+    /// completes on the client's loop.
+    func replaySettings(_ sql: String, on server: ServerConnection, context: ChannelHandlerContext) -> EventLoopFuture<Void> {
         let this = NIOLoopBound(self, eventLoop: context.eventLoop)
         return server.runInternalQuery(sql).hop(to: context.eventLoop).map {
             this.value.multiplexer?.settingsReplayed(on: &server.session.state)
@@ -138,16 +138,14 @@ extension ClientSessionHandler {
         case .success(let server):
             state = .multiplexing(pool: pool, lease: .preparing(server))
             let relay = multiplexedRelay(context: context)
-            // Fast path: nothing to replay. The attach is queued on the server's loop ahead of our frames.
-            if multiplexer?.settingsReplay(for: server.session.state) == nil {
+            // The attach is queued on the server's loop ahead of the frames startHolding sends.
+            guard let sql = multiplexer?.settingsReplay(for: server.session.state) else {
                 server.attachSoon(relay)
                 return startHolding(server, pool: pool, context: context)
             }
             let this = NIOLoopBound(self, eventLoop: context.eventLoop)
             let boundContext = NIOLoopBound(context, eventLoop: context.eventLoop)
-            bringSettingsInLine(server, context: context).flatMap { _ in
-                server.attach(relay)
-            }.hop(to: context.eventLoop).whenComplete { result in
+            replaySettings(sql, on: server, context: context).whenComplete { result in
                 let handler = this.value
                 guard case .multiplexing(_, .preparing(let preparing)) = handler.state, preparing === server else { return }
                 switch result {
@@ -155,6 +153,7 @@ extension ClientSessionHandler {
                     handler.enterClosing()
                     handler.fatal(Self.preparationError(error), context: boundContext.value)
                 case .success:
+                    server.attachSoon(relay)
                     handler.startHolding(server, pool: pool, context: boundContext.value)
                 }
             }
@@ -202,8 +201,7 @@ extension ClientSessionHandler {
                 server.channel.setOption(ChannelOptions.autoRead, value: false).whenFailure { _ in }
             }
         }
-        guard let multiplexer else { return }
-        if multiplexer.violatesStatementMode {
+        if multiplexer?.violatesStatementMode == true {
             enterClosing()
             return fatal(ClientFacingError(
                 fatal: true,
@@ -212,7 +210,7 @@ extension ClientSessionHandler {
                 hint: "Send each statement on its own, or use pool_mode = \"transaction\" for this database."
             ), context: context)
         }
-        if multiplexer.canRelease {
+        if multiplexer?.canRelease == true {
             metricsBuffer?.transactionCompleted(pool: pool, seconds: Double((NIODeadline.now() - leaseRequestedAt).nanoseconds) / 1e9)
             cancelKey?.setTarget(nil)
             if serverReadingPaused {

@@ -480,9 +480,8 @@ final class ClientSessionHandler: ChannelInboundHandler {
                 startupSettings: StartupParameterSync.settings(for: startup)
             )
         }
-        let key = PoolKey(
-            address: shard.primary, user: configuration.server.user, database: database.serverDatabase, mode: mode, shardName: shard.name)
-        let pool = runtime.pool(for: key)
+        let key = PoolKey(address: shard.primary, user: configuration.server.user, database: database.serverDatabase, mode: mode)
+        let pool = runtime.pool(for: key, shardName: shard.name)
         leaseRequestedAt = .now()
         let (requestID, future) = pool.lease(on: context.eventLoop)
         state = .awaitingServer(startup, pool: pool, requestID: requestID)

@@ -24,42 +24,41 @@ enum StartupParameterSync {
 
     /// The statement (one simple query) applying a client's startup parameters; "" when none.
     static func statements(for startup: StartupMessage) -> String {
-        var values: [String: String] = [:]
-        var fallbackApplicationName: String?
-        for parameter in startup.parameters {
-            let name = parameter.name.lowercased()
-            if name == "fallback_application_name" {
-                fallbackApplicationName = parameter.value
-            } else if let sqlName = carried[name] {
-                values[sqlName] = parameter.value
-            }
-        }
-        if values["application_name"] == nil, let fallbackApplicationName {
-            values["application_name"] = fallbackApplicationName
-        }
+        let values = carriedValues(startup)
         if values.isEmpty { return "" }
-        return "SELECT " + values.sorted(by: { $0.key < $1.key })
-            .map { "pg_catalog.set_config(\(quoteLiteral($0.key)), \(quoteLiteral($0.value)), false)" }
+        return "SELECT " + values.values.sorted(by: { $0.sqlName < $1.sqlName })
+            .map { setConfig($0.sqlName, $0.value) }
             .joined(separator: ", ")
     }
 
     /// The startup parameters to carry, by lower-cased name, each with the statement that applies it (for
     /// transaction pooling, which replays only the settings a server connection lacks).
     static func settings(for startup: StartupMessage) -> [String: String] {
-        var values: [String: String] = [:]
+        carriedValues(startup).mapValues { "SELECT " + setConfig($0.sqlName, $0.value) }
+    }
+
+    /// The carried parameters of a startup packet by lower-cased name, with their SQL name and value;
+    /// `fallback_application_name` stands in for a missing `application_name`.
+    private static func carriedValues(_ startup: StartupMessage) -> [String: (sqlName: String, value: String)] {
+        var values: [String: (sqlName: String, value: String)] = [:]
         var fallbackApplicationName: String?
         for parameter in startup.parameters {
             let name = parameter.name.lowercased()
             if name == "fallback_application_name" {
                 fallbackApplicationName = parameter.value
             } else if let sqlName = carried[name] {
-                values[name] = "SELECT pg_catalog.set_config(\(quoteLiteral(sqlName)), \(quoteLiteral(parameter.value)), false)"
+                values[name] = (sqlName, parameter.value)
             }
         }
         if values["application_name"] == nil, let fallbackApplicationName {
-            values["application_name"] = "SELECT pg_catalog.set_config('application_name', \(quoteLiteral(fallbackApplicationName)), false)"
+            values["application_name"] = ("application_name", fallbackApplicationName)
         }
         return values
+    }
+
+    /// `pg_catalog.set_config('name', 'value', false)` with both quoted as literals.
+    private static func setConfig(_ sqlName: String, _ value: String) -> String {
+        "pg_catalog.set_config(\(quoteLiteral(sqlName)), \(quoteLiteral(value)), false)"
     }
 
     /// PostgreSQL's `parse_bool` for "false": off, false, no, 0 and their unambiguous prefixes, any case.

@@ -9,23 +9,10 @@ import Pooling
 /// (session-mode connections are reset between clients; transaction-mode ones carry pgring's record of
 /// their prepared statements and settings, so the two never share connections).
 struct PoolKey: Hashable, Sendable, CustomStringConvertible {
-    static func == (lhs: PoolKey, rhs: PoolKey) -> Bool {
-        lhs.address == rhs.address && lhs.user == rhs.user && lhs.database == rhs.database && lhs.mode == rhs.mode
-    }
-
-    func hash(into hasher: inout Hasher) {
-        hasher.combine(address)
-        hasher.combine(user)
-        hasher.combine(database)
-        hasher.combine(mode)
-    }
-
     var address: ServerAddress
     var user: String
     var database: String
     var mode: PoolMode = .session
-    /// The shard the server belongs to (metrics label); not part of the identity.
-    var shardName: String = ""
     var description: String { "\(user)@\(address)/\(database)" + (mode == .session ? "" : " (\(mode.rawValue))") }
 }
 
@@ -33,6 +20,8 @@ struct PoolKey: Hashable, Sendable, CustomStringConvertible {
 /// The state machine and the ID maps are guarded by one lock; actions run outside it.
 final class ServerPool: Sendable {
     let key: PoolKey
+    /// The shard the server belongs to (metrics and stats label).
+    let shardName: String
     private let settings: ServerLoginSettings
     private let resetQuery: String
     private let tlsContext: NIOSSLContext?
@@ -61,10 +50,11 @@ final class ServerPool: Sendable {
     }
     private let state: NIOLockedValueBox<State>
 
-    init(key: PoolKey, settings: ServerLoginSettings, configuration: Pooling.PoolConfiguration, resetQuery: String,
+    init(key: PoolKey, shardName: String, settings: ServerLoginSettings, configuration: Pooling.PoolConfiguration, resetQuery: String,
          tlsContext: NIOSSLContext?, maxMessageSize: Int, maxPreparedStatements: Int, liveness: LivenessCheck? = nil,
          group: EventLoopGroup, logger: Logger) {
         self.key = key
+        self.shardName = shardName
         self.settings = settings
         self.resetQuery = resetQuery
         self.tlsContext = tlsContext

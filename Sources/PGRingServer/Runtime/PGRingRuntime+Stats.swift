@@ -15,10 +15,9 @@ extension PGRingRuntime {
             let counts = pool.snapshot
             active += counts.leasedConnections
             waiting += counts.waitingRequests
-            let shard = configuration.shards.first(where: { $0.primary == pool.key.address })?.name ?? "?"
             pools.append(PoolStats(
                 pool: pool.key.statsLabel,
-                shard: shard,
+                shard: pool.shardName,
                 role: .primary,
                 server: "\(pool.key.address)",
                 mode: pool.key.mode.rawValue,

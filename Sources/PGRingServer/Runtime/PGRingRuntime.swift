@@ -54,8 +54,8 @@ public final class PGRingRuntime: Sendable {
     /// The current configuration snapshot.
     var snapshot: RuntimeSnapshot { snapshotBox.withLockedValue { $0 } }
 
-    /// The pool for a key, created on first use.
-    func pool(for key: PoolKey) -> ServerPool {
+    /// The pool for a key, created on first use; `shardName` labels its metrics.
+    func pool(for key: PoolKey, shardName: String) -> ServerPool {
         if let pool = poolsBox.withLockedValue({ $0[key] }) { return pool }
         let configuration = snapshot.configuration
         let (pool, created) = poolsBox.withLockedValue { pools -> (ServerPool, Bool) in
@@ -70,6 +70,7 @@ public final class PGRingRuntime: Sendable {
             )
             let pool = ServerPool(
                 key: key,
+                shardName: shardName,
                 settings: settings,
                 configuration: Self.poolConfiguration(configuration),
                 resetQuery: configuration.pool.resetQuery,

@@ -151,14 +151,6 @@ final class ServerConnection: Sendable, CustomStringConvertible {
         }
     }
 
-    /// Attaches a client session at once when called on the connection's own event loop (the transaction-mode
-    /// fast path); returns false elsewhere (use ``attach(_:)``).
-    func attachIfOnLoop(_ delegate: any ServerConnectionDelegate) -> Bool {
-        guard eventLoop.inEventLoop else { return false }
-        handler.value.attach(delegate)
-        return true
-    }
-
     /// Attaches a client session on the connection's event loop without waiting: the task is queued before
     /// any write the caller sends afterwards (a channel's foreign-thread writes are queued in order on the
     /// same loop), so the server's answers to those writes reach the new client.
@@ -173,8 +165,7 @@ final class ServerConnection: Sendable, CustomStringConvertible {
     /// Detaches at once when called on the connection's own event loop; nil elsewhere (use ``detach()``).
     func detachIfOnLoop() -> DetachOutcome? {
         guard eventLoop.inEventLoop else { return nil }
-        handler.value.detach()
-        return DetachOutcome(isClean: handler.value.isClean, readyForQueryOutstanding: handler.value.readyForQueryOutstanding)
+        return handler.value.detachReportingOutcome()
     }
 
     /// True when no cancel request for this backend is in flight.
@@ -198,10 +189,7 @@ final class ServerConnection: Sendable, CustomStringConvertible {
     /// Detaches the client session and reports whether the connection is clean (reusable as is).
     func detach() -> EventLoopFuture<DetachOutcome> {
         if let outcome = detachIfOnLoop() { return eventLoop.makeSucceededFuture(outcome) }
-        return eventLoop.submit { [handler] in
-            handler.value.detach()
-            return DetachOutcome(isClean: handler.value.isClean, readyForQueryOutstanding: handler.value.readyForQueryOutstanding)
-        }
+        return eventLoop.submit { [handler] in handler.value.detachReportingOutcome() }
     }
 
     // MARK: - Cancel requests in flight

@@ -1,4 +1,5 @@
 import Logging
+import Multiplexing
 import NIOCore
 import NIOSSL
 import NIOTLS
@@ -77,8 +78,6 @@ final class ServerConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
     var authenticatedKeys: SCRAMClientKeys? { startup.authenticatedKeys }
     /// True when nothing is owed by the server and no transaction is open: safe to hand to someone else.
     var isClean: Bool { accounting.readyForQueryOutstanding == 0 && !accounting.unsynced && transactionStatus == .idle }
-    /// ReadyForQuery messages the server still owes.
-    var readyForQueryOutstanding: Int { accounting.readyForQueryOutstanding }
 
     // MARK: - Channel events
 
@@ -290,9 +289,11 @@ final class ServerConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
         }
     }
 
-    /// Detach the client session; the connection becomes idle (if it was attached).
-    func detach() {
+    /// Detach the client session (the connection becomes idle if it was attached) and report whether the
+    /// connection is clean.
+    func detachReportingOutcome() -> ServerConnection.DetachOutcome {
         if case .attached = mode { mode = .idle }
+        return ServerConnection.DetachOutcome(isClean: isClean, readyForQueryOutstanding: accounting.readyForQueryOutstanding)
     }
 
     /// Runs one simple Query of pgring's own and swallows its responses.

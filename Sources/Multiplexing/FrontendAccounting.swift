@@ -2,15 +2,19 @@ import PGWire
 
 /// What the frontend messages sent to a server commit it to answer: the number of ReadyForQuery
 /// messages still owed and whether extended-protocol messages were sent after the last Sync.
-/// Used to decide whether a server connection is clean when a client lets it go.
-struct FrontendAccounting: Equatable {
+/// Used to decide whether a server connection is clean when a client lets it go: by the server connection
+/// (any mode) and by ``TransactionMultiplexer`` (transaction mode, on the client's side).
+public struct FrontendAccounting: Sendable, Equatable {
     /// ReadyForQuery messages the server still owes.
-    var readyForQueryOutstanding = 0
+    public internal(set) var readyForQueryOutstanding = 0
     /// True when Parse/Bind/Describe/Execute/Close/Flush were sent and no Sync followed yet.
-    var unsynced = false
+    public internal(set) var unsynced = false
+
+    /// Nothing sent yet.
+    public init() {}
 
     /// Accounts for one frontend message sent to the server.
-    mutating func sent(_ id: UInt8) {
+    public mutating func sent(_ id: UInt8) {
         switch id {
         case FrontendMessageID.query.rawValue, FrontendMessageID.sync.rawValue, FrontendMessageID.functionCall.rawValue:
             readyForQueryOutstanding += 1
@@ -24,7 +28,7 @@ struct FrontendAccounting: Equatable {
     }
 
     /// Accounts for every frame of a batch sent to the server.
-    mutating func sent(_ batch: FrameBatch) {
+    public mutating func sent(_ batch: FrameBatch) {
         batch.forEachFrame { message, _ in
             sent(message.id)
             return true
@@ -32,7 +36,7 @@ struct FrontendAccounting: Equatable {
     }
 
     /// The server sent ReadyForQuery.
-    mutating func readyForQueryReceived() {
+    public mutating func readyForQueryReceived() {
         if readyForQueryOutstanding > 0 { readyForQueryOutstanding -= 1 }
     }
 }

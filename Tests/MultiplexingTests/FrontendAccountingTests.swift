@@ -2,7 +2,7 @@ import NIOCore
 import PGWire
 import Testing
 
-@testable import PGRingServer
+import Multiplexing
 
 /// What a server owes for the frontend messages sent to it decides whether it is clean on release.
 @Suite("FrontendAccounting")
