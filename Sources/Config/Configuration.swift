@@ -1,3 +1,5 @@
+import HashRing
+
 /// The whole pgring configuration, as loaded from a TOML file and validated.
 ///
 /// An immutable value: the running proxy holds one snapshot and swaps it whole on reload.
@@ -15,6 +17,10 @@ public struct PGRingConfiguration: Sendable, Equatable {
     public var ring: RingConfiguration
     /// `[stats]`: the HTTP stats port (metrics, JSON, health, live page).
     public var stats: StatsConfiguration = .init()
+    /// `[routing]`: shard and role choice, replica health, read-your-writes.
+    public var routing: RoutingSettings = .init()
+    /// `[[tables]]`: the sharded and global tables.
+    public var tables: [TableConfiguration] = []
     /// `[[shards]]`: the shards, in file order (placement never depends on this order).
     public var shards: [ShardConfiguration]
     /// `[[databases]]`: the database names clients may connect to.
@@ -263,5 +269,96 @@ public struct UserConfiguration: Sendable, Equatable {
         self.scramVerifier = scramVerifier
         self.md5Hash = md5Hash
         self.maxClientConnections = maxClientConnections
+    }
+}
+
+/// `[routing]` section: how statements find their shard and their server role (docs/routing.md).
+public struct RoutingSettings: Sendable, Equatable {
+    /// `default_shard`: the shard for statements that touch no sharded table; must name a `[[shards]]` entry.
+    /// nil (the default) means the first `[[shards]]` entry.
+    public var defaultShard: String? = nil
+    /// `no_key_policy`: a statement on a sharded table without a key: "reject" (default), "default_shard" or
+    /// "all_shards" (reads only).
+    public var noKeyPolicy: NoKeyPolicySetting = .reject
+    /// `global_writes`: a write to a global table: "reject" (default) or "all_shards".
+    public var globalWrites: GlobalWritesSetting = .reject
+    /// `volatile_functions`: more function names (besides nextval, setval, pg_advisory_lock...) whose call makes
+    /// a statement a write. Default [].
+    public var volatileFunctions: [String] = []
+    /// `hint_key_type`: how a `pgring.shard_key` hint is hashed when the statement names no sharded table:
+    /// "int" (default), "text" or "uuid".
+    public var hintKeyType: ShardingKeyType = .int
+    /// `replica_reads`: send reads outside transactions to replicas. Default true.
+    public var replicaReads: Bool = true
+    /// `replica_balance`: "round_robin" (default) or "least_outstanding".
+    public var replicaBalance: ReplicaBalance = .roundRobin
+    /// `replica_fallback`: when no replica of a shard is usable: "primary" (default: reads go to the primary)
+    /// or "error" (reads fail with 57P03).
+    public var replicaFallback: ReplicaFallback = .primary
+    /// `max_replica_lag_bytes`: a replica further behind its primary than this is taken out of rotation.
+    /// 0 = no byte limit. Default 16 MiB.
+    public var maxReplicaLagBytes: Int = 16 * 1024 * 1024
+    /// `max_replica_lag_seconds`: a replica whose last replayed transaction is older than this while it is
+    /// behind is taken out of rotation. 0 = no time limit. Default 10.
+    public var maxReplicaLagSeconds: Double = 10
+    /// `health_check_interval` (seconds): how often every server is checked. Default 1.
+    public var healthCheckInterval: Double = 1
+    /// `health_check_timeout` (seconds): connect + query bound of one check. Default 2.
+    public var healthCheckTimeout: Double = 2
+    /// `read_your_writes`: after a client's write on a shard, its reads there go only to replicas that replayed
+    /// the write (else to the primary). Default true.
+    public var readYourWrites: Bool = true
+    /// `read_your_writes_wait` (seconds): how long a read may wait for a replica to replay the client's last
+    /// write (as last seen by the health checks) before it goes to the primary. Default 0 (go to the primary at once).
+    public var readYourWritesWait: Double = 0
+    public init() {}
+}
+
+/// `routing.no_key_policy` values.
+public enum NoKeyPolicySetting: String, Sendable, Equatable, CaseIterable {
+    case reject
+    case defaultShard = "default_shard"
+    case allShards = "all_shards"
+}
+
+/// `routing.global_writes` values.
+public enum GlobalWritesSetting: String, Sendable, Equatable, CaseIterable {
+    case reject
+    case allShards = "all_shards"
+}
+
+/// `routing.replica_balance` values.
+public enum ReplicaBalance: String, Sendable, Equatable, CaseIterable {
+    /// Each read goes to the next usable replica.
+    case roundRobin = "round_robin"
+    /// Each read goes to the usable replica with the fewest reads in flight through this pgring.
+    case leastOutstanding = "least_outstanding"
+}
+
+/// `routing.replica_fallback` values.
+public enum ReplicaFallback: String, Sendable, Equatable, CaseIterable {
+    /// Reads go to the primary while no replica is usable.
+    case primary
+    /// Reads fail (57P03) while no replica is usable.
+    case error
+}
+
+/// One `[[tables]]` entry: a sharded table (with `key`) or a global table (`global = true`).
+/// Tables not listed are unsharded and live on the default shard.
+public struct TableConfiguration: Sendable, Equatable {
+    /// `name`: the table name without schema, as PostgreSQL folds an unquoted identifier (the loader folds ASCII
+    /// `A`-`Z` to lower case). Unique.
+    public var name: String
+    /// `key`: the sharding key column, folded like `name`; required for a sharded table, nil for a global table.
+    public var keyColumn: String?
+    /// `key_type`: "int" (default; smallint, integer, bigint), "text" or "uuid".
+    public var keyType: ShardingKeyType
+    /// `global`: the same copy lives on every shard.
+    public var isGlobal: Bool
+    public init(name: String, keyColumn: String? = nil, keyType: ShardingKeyType = .int, isGlobal: Bool = false) {
+        self.name = name
+        self.keyColumn = keyColumn
+        self.keyType = keyType
+        self.isGlobal = isGlobal
     }
 }

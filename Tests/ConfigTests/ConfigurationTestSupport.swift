@@ -13,9 +13,11 @@ enum ConfigurationDocument {
         ("pool", ""),
         ("ring", ""),
         ("stats", ""),
+        ("routing", ""),
         ("shards", "[[shards]]\nname = \"s0\"\nprimary = \"127.0.0.1:5432\"\n"),
         ("databases", "[[databases]]\nname = \"app\"\n"),
         ("users", "[[users]]\nname = \"app\"\npassword = \"secret\"\n"),
+        ("tables", ""),
     ]
 
     /// A document with `overrides[section]` replacing that section's text (use "" to leave it out).

@@ -30,6 +30,11 @@ struct ShippedConfigurationTests {
         #expect(configuration.server.password == "app")
         // The example runs the worked example in transaction mode (the default stays session, as PgBouncer's).
         #expect(configuration.pool.mode == .transaction)
+        // The worked example's tables, both sharded by user_id.
+        #expect(configuration.tables == [
+            TableConfiguration(name: "accounts", keyColumn: "user_id"),
+            TableConfiguration(name: "posts", keyColumn: "user_id"),
+        ])
     }
 
     @Test func fullExampleUsesTheDefaultForEveryOtherKey() throws {
@@ -41,6 +46,7 @@ struct ShippedConfigurationTests {
         configuration.pool.mode = defaults.pool.mode
         #expect(configuration.pool == defaults.pool)
         #expect(configuration.ring == defaults.ring)
+        #expect(configuration.routing == defaults.routing)
         configuration.server.user = defaults.server.user
         configuration.server.password = defaults.server.password
         #expect(configuration.server == defaults.server)
@@ -56,6 +62,9 @@ struct ShippedConfigurationTests {
             "reset_query", "vnodes", "version", "name", "weight", "primary", "replicas", "server_database",
             "scram_verifier", "md5_hash", "max_prepared_statements", "pool_mode", "max_client_conn", "client_idle_timeout",
             "min_idle", "reserve_size", "reserve_timeout", "idle_transaction_timeout", "enabled", "server_check_delay", "server_check_query",
+            "default_shard", "no_key_policy", "global_writes", "volatile_functions", "hint_key_type", "replica_reads",
+            "replica_balance", "replica_fallback", "max_replica_lag_bytes", "max_replica_lag_seconds", "health_check_interval",
+            "health_check_timeout", "read_your_writes", "read_your_writes_wait", "key", "key_type", "global",
         ]
         for key in keys {
             #expect(text.contains(key), "pgring.toml does not mention \(key)")
@@ -72,5 +81,7 @@ struct ShippedConfigurationTests {
         #expect(configuration.server.password == "app")
         #expect(configuration.pgring == PGRingConfiguration().pgring)
         #expect(configuration.pool == PGRingConfiguration().pool)
+        #expect(configuration.routing == PGRingConfiguration().routing)
+        #expect(configuration.tables == [])
     }
 }

@@ -1,9 +1,11 @@
+import HashRing
+
 /// Turns a parsed TOML document into a `PGRingConfiguration`, reporting every wrong type, unknown key,
 /// missing required key and malformed address on the way. Range and consistency checks are
 /// `ConfigurationValidator`'s job; the mapper only keeps the file positions it needs for their key paths.
 ///
 /// A value with a problem is left at its default; an array entry without its required keys
-/// (a shard without `name` or a valid `primary`, a database or user without `name`) is left out.
+/// (a shard without `name` or a valid `primary`, a database, user or table without `name`) is left out.
 struct ConfigurationMapper {
     /// Where problems go.
     let problems: ProblemCollector
@@ -29,6 +31,9 @@ struct ConfigurationMapper {
         }
         if let section = root.section("stats") {
             configuration.stats = mapStats(section)
+        }
+        if let section = root.section("routing") {
+            configuration.routing = mapRouting(section)
         }
         var origins = ConfigurationEntryOrigins()
 
@@ -56,6 +61,15 @@ struct ConfigurationMapper {
             if let user = mapUser(reader) {
                 configuration.users.append(user)
                 origins.users.append(index)
+            }
+        }
+
+        let tables = root.sectionArray("tables")
+        origins.tableEntriesInFile = tables.entriesInFile
+        for (index, reader) in tables.readers {
+            if let table = mapTable(reader) {
+                configuration.tables.append(table)
+                origins.tables.append(index)
             }
         }
         root.reportUnknownKeys()
@@ -87,6 +101,27 @@ struct ConfigurationMapper {
         if let value = reader.integer("listen_port") { stats.listenPort = value }
         reader.reportUnknownKeys()
         return stats
+    }
+
+    /// `[routing]`.
+    func mapRouting(_ reader: ConfigurationTableReader) -> RoutingSettings {
+        var routing = RoutingSettings()
+        if let value = reader.string("default_shard") { routing.defaultShard = value }
+        if let value = reader.enumeration("no_key_policy", NoKeyPolicySetting.self) { routing.noKeyPolicy = value }
+        if let value = reader.enumeration("global_writes", GlobalWritesSetting.self) { routing.globalWrites = value }
+        if let value = reader.strings("volatile_functions") { routing.volatileFunctions = value }
+        if let value = reader.enumeration("hint_key_type", ShardingKeyType.self) { routing.hintKeyType = value }
+        if let value = reader.boolean("replica_reads") { routing.replicaReads = value }
+        if let value = reader.enumeration("replica_balance", ReplicaBalance.self) { routing.replicaBalance = value }
+        if let value = reader.enumeration("replica_fallback", ReplicaFallback.self) { routing.replicaFallback = value }
+        if let value = reader.integer("max_replica_lag_bytes") { routing.maxReplicaLagBytes = value }
+        if let value = reader.seconds("max_replica_lag_seconds") { routing.maxReplicaLagSeconds = value }
+        if let value = reader.seconds("health_check_interval") { routing.healthCheckInterval = value }
+        if let value = reader.seconds("health_check_timeout") { routing.healthCheckTimeout = value }
+        if let value = reader.boolean("read_your_writes") { routing.readYourWrites = value }
+        if let value = reader.seconds("read_your_writes_wait") { routing.readYourWritesWait = value }
+        reader.reportUnknownKeys()
+        return routing
     }
 
     /// `[tls]`.
@@ -187,6 +222,37 @@ struct ConfigurationMapper {
         return UserConfiguration(
             name: name, password: password, scramVerifier: scramVerifier, md5Hash: md5Hash, maxClientConnections: maxClientConnections)
     }
+
+    /// One `[[tables]]` entry; nil when `name` is missing, or `key` or `global` has the wrong type (already
+    /// reported; guessing would only add a second, misleading problem). `name` and `key` are folded to lower
+    /// case, as PostgreSQL folds unquoted identifiers. `key_type` on a global table is reported here, because
+    /// the model (which always has a key type) cannot tell validation whether the file set it.
+    func mapTable(_ reader: ConfigurationTableReader) -> TableConfiguration? {
+        let name = reader.string("name")
+        let key = reader.string("key")
+        let keyType = reader.enumeration("key_type", ShardingKeyType.self)
+        let global = reader.boolean("global")
+        let isGlobal = global ?? false
+        if reader.value("name") == nil {
+            problems.report(reader.keyPath("name"), "is required: the table name as written in queries (without schema)")
+        }
+        if isGlobal, reader.value("key_type") != nil {
+            problems.report(reader.keyPath("key_type"), "must be absent for a global table (global = true)")
+        }
+        reader.reportUnknownKeys()
+        guard let name, (key != nil) == (reader.value("key") != nil), (global != nil) == (reader.value("global") != nil) else {
+            return nil
+        }
+        return TableConfiguration(
+            name: Self.foldedIdentifier(name), keyColumn: key.map(Self.foldedIdentifier), keyType: keyType ?? .int,
+            isGlobal: isGlobal)
+    }
+
+    /// `text` with ASCII `A`-`Z` folded to lower case and every other character kept, as PostgreSQL's
+    /// `downcase_identifier` folds an unquoted identifier in a UTF-8 database.
+    static func foldedIdentifier(_ text: String) -> String {
+        String(decoding: text.utf8.map { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) ? $0 + 32 : $0 }, as: UTF8.self)
+    }
 }
 
 /// For each array entry of the mapped configuration, its index in the file, so validation can name
@@ -198,12 +264,16 @@ struct ConfigurationEntryOrigins {
     var databases: [Int] = []
     /// File index of `configuration.users[i]`.
     var users: [Int] = []
+    /// File index of `configuration.tables[i]`.
+    var tables: [Int] = []
     /// Number of `[[shards]]` entries in the file, valid or not.
     var shardEntriesInFile = 0
     /// Number of `[[databases]]` entries in the file, valid or not.
     var databaseEntriesInFile = 0
     /// Number of `[[users]]` entries in the file, valid or not.
     var userEntriesInFile = 0
+    /// Number of `[[tables]]` entries in the file, valid or not.
+    var tableEntriesInFile = 0
 
     init() {}
 
@@ -212,8 +282,10 @@ struct ConfigurationEntryOrigins {
         shards = Array(configuration.shards.indices)
         databases = Array(configuration.databases.indices)
         users = Array(configuration.users.indices)
+        tables = Array(configuration.tables.indices)
         shardEntriesInFile = configuration.shards.count
         databaseEntriesInFile = configuration.databases.count
         userEntriesInFile = configuration.users.count
+        tableEntriesInFile = configuration.tables.count
     }
 }

@@ -96,6 +96,24 @@ final class ConfigurationTableReader {
         return nil
     }
 
+    /// An array of strings; elements of another type are reported (by index) and left out.
+    func strings(_ key: String) -> [String]? {
+        guard let value = value(key) else { return nil }
+        guard case .array(let elements) = value else {
+            reportType(key, expected: "an array of strings", found: value)
+            return nil
+        }
+        var result: [String] = []
+        for (index, element) in elements.enumerated() {
+            guard case .string(let text) = element else {
+                problems.report("\(keyPath(key))[\(index)]", "expected a string, found \(element.typeDescription)")
+                continue
+            }
+            result.append(text)
+        }
+        return result
+    }
+
     /// A `host:port` address; a malformed one is reported.
     func address(_ key: String) -> ServerAddress? {
         guard let text = string(key) else { return nil }

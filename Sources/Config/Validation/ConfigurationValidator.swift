@@ -64,6 +64,8 @@ public struct ConfigurationValidator {
         checkShards(into: &problems)
         checkDatabases(into: &problems)
         checkUsers(into: &problems)
+        checkRouting(into: &problems)
+        checkTables(into: &problems)
         return problems
     }
 
