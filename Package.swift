@@ -85,7 +85,7 @@ let package = Package(
         .testTarget(name: "PoolingTests", dependencies: ["Pooling"], swiftSettings: strict),
         .testTarget(
             name: "MultiplexingTests",
-            dependencies: ["Multiplexing", "PGWire", "Routing", .product(name: "NIOCore", package: "swift-nio")],
+            dependencies: ["Multiplexing", "PGWire", "Routing", "HashRing", .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: strict
         ),
         .testTarget(name: "ConfigTests", dependencies: ["Config"], swiftSettings: strict),

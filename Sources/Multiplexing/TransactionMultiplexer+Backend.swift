@@ -19,15 +19,25 @@ extension TransactionMultiplexer {
         var output: ByteBuffer?
         var dropped = false
         FrameBatch(validatedBytes: bytes).forEachFrame { message, offset in
-            let relay = answer(message, server: &server)
-            if relay {
+            switch answer(message, server: &server) {
+            case .relay:
                 if dropped {
                     var frame = bytes.getSlice(at: bytes.readerIndex + offset, length: message.totalLength) ?? ByteBuffer()
                     output?.writeBuffer(&frame)
                 }
-            } else if !dropped {
-                dropped = true
-                output = bytes.getSlice(at: bytes.readerIndex, length: offset) ?? ByteBuffer()
+            case .drop:
+                if !dropped {
+                    dropped = true
+                    output = bytes.getSlice(at: bytes.readerIndex, length: offset) ?? ByteBuffer()
+                }
+            case .replace(let status):
+                if !dropped {
+                    dropped = true
+                    output = bytes.getSlice(at: bytes.readerIndex, length: offset) ?? ByteBuffer()
+                }
+                var frame = ByteBuffer()
+                ReadyForQuery(transactionStatus: status).encode(into: &frame)
+                output?.writeBuffer(&frame)
             }
             return true
         }
@@ -36,8 +46,41 @@ extension TransactionMultiplexer {
         return output
     }
 
-    /// One backend message while answers are scanned; returns false when it answers pgring's own message.
-    private mutating func answer(_ message: RawMessage, server: inout ServerSessionState) -> Bool {
+    /// What to do with one backend message while answers are scanned.
+    enum AnswerAction {
+        /// Relay it.
+        case relay
+        /// It answers pgring's own message: drop it.
+        case drop
+        /// A ReadyForQuery shown to the client with another status.
+        case replace(TransactionStatus)
+    }
+
+    /// One backend message while answers are scanned.
+    private mutating func answer(_ message: RawMessage, server: inout ServerSessionState) -> AnswerAction {
+        if segmentsAnswered < segmentsSent, let segment = listedSegments[segmentsAnswered],
+           segment.dropsAllAnswers || segment.statusOverride != nil {
+            guard message.id == BackendMessageID.readyForQuery.rawValue else {
+                if segment.dropsAllAnswers { return .drop }
+                return answerInSegment(message, server: &server) ? .relay : .drop
+            }
+            let status = (try? ReadyForQuery.decode(from: message))?.transactionStatus ?? .idle
+            if segment.dropsAllAnswers {
+                // pgring's own Query: its ReadyForQuery counts but says nothing to the client's effects.
+                accounting.readyForQueryReceived()
+                transactionStatus = status
+                listedSegments[segmentsAnswered] = nil
+                segmentsAnswered &+= 1
+                return .drop
+            }
+            segmentAnswered(status: status, server: &server)
+            return .replace(segment.statusOverride ?? status)
+        }
+        return answerInSegment(message, server: &server) ? .relay : .drop
+    }
+
+    /// One backend message of an ordinary segment; returns false when it answers pgring's own message.
+    private mutating func answerInSegment(_ message: RawMessage, server: inout ServerSessionState) -> Bool {
         switch message.id {
         case BackendMessageID.parseComplete.rawValue:
             return withAnsweringSegment { segment in

@@ -16,6 +16,40 @@ extension TransactionMultiplexer {
         return rewriter.finish()
     }
 
+    /// ``frontend(_:server:)`` for a routed unit: first sends `silentQueries` (pgring's own Queries, such as a
+    /// deferred BEGIN, whose answers the client never sees), then the client's frames; when `statusOverride`
+    /// is set, the ReadyForQuery answering these frames shows the client that status instead of the server's.
+    public mutating func frontend(
+        _ bytes: ByteBuffer, server: inout ServerSessionState, silentQueries: [String], statusOverride: TransactionStatus?
+    ) -> ByteBuffer {
+        guard !silentQueries.isEmpty || statusOverride != nil else { return frontend(bytes, server: &server) }
+        var output = ByteBuffer()
+        for sql in silentQueries {
+            FrameWriter.query(sql, into: &output)
+            accounting.sent(FrontendMessageID.query.rawValue)
+            openSegment.dropsAllAnswers = true
+            openSegment.isListed = true
+            endSegment()
+        }
+        currentStatusOverride = statusOverride
+        var rewritten = frontend(bytes, server: &server)
+        currentStatusOverride = nil
+        output.writeBuffer(&rewritten)
+        return output
+    }
+
+    /// Records a client's Parse that pgring answered itself (a statement it ran locally, such as a deferred
+    /// BEGIN): no server has it yet, so the first Bind or Describe of it prepares it where the client is then.
+    public mutating func registerUnsentParse(_ frame: ByteBuffer) {
+        FrameBatch(validatedBytes: frame).forEachFrame { message, _ in
+            var payload = message.payload
+            guard message.id == FrontendMessageID.parse.rawValue, let name = Self.readCString(&payload), !name.isEmpty,
+                  maxPreparedStatements > 0 else { return false }
+            statements[name] = ClientStatement(globalName: StatementNaming.globalName(forParseBody: payload), parseBody: payload)
+            return false
+        }
+    }
+
     private mutating func frontendMessage(
         _ message: RawMessage, offset: Int, server: inout ServerSessionState, rewriter: inout FrameRewriter
     ) {
@@ -42,6 +76,10 @@ extension TransactionMultiplexer {
 
     /// A Query, Sync or FunctionCall (already counted by `accounting`): the open segment ends.
     private mutating func endSegment() {
+        if let currentStatusOverride {
+            openSegment.statusOverride = currentStatusOverride
+            openSegment.isListed = true
+        }
         if openSegment.isListed {
             listedSegments[segmentsSent] = openSegment
         }

@@ -48,6 +48,12 @@ public struct TransactionMultiplexer: Sendable {
         var parses: [ResponseEntry] = []
         var closes: [ResponseEntry] = []
         var effects: [SessionEffect] = []
+        /// True for a Query pgring sent on its own (a deferred BEGIN): every answer, ReadyForQuery included,
+        /// is dropped.
+        var dropsAllAnswers = false
+        /// The transaction status the client is shown in this segment's ReadyForQuery instead of the server's
+        /// (a statement run outside the transaction the client opened, whose BEGIN pgring still holds).
+        var statusOverride: TransactionStatus?
         /// True when the segment's answers must be looked at (an entry is not `.relay`, or it has effects).
         var isListed = false
         var parsesAnswered = 0
@@ -57,6 +63,8 @@ public struct TransactionMultiplexer: Sendable {
             parses.removeAll(keepingCapacity: true)
             closes.removeAll(keepingCapacity: true)
             effects.removeAll(keepingCapacity: true)
+            dropsAllAnswers = false
+            statusOverride = nil
             isListed = false
             parsesAnswered = 0
             closesAnswered = 0
@@ -99,6 +107,8 @@ public struct TransactionMultiplexer: Sendable {
     var openSegment = Segment()
     /// Ended segments that are listed and not answered yet, by number.
     var listedSegments: [UInt64: Segment] = [:]
+    /// While ``frontend(_:server:silentQueries:statusOverride:)`` runs: the status override of its segments.
+    var currentStatusOverride: TransactionStatus?
     /// Effects of statements inside the current transaction block, kept until it commits.
     var transactionEffects: [SessionEffect] = []
     /// While scanning answers: the current segment had an ErrorResponse / a ROLLBACK command tag.

@@ -13,6 +13,28 @@ public struct DataRow: Sendable, Equatable {
         self.values = values
     }
 
+    /// Decodes a 'D' backend message with text values (lossy UTF-8); throws if the id is not 'D' or the payload
+    /// is malformed (every length is checked against what is left).
+    public static func decode(from message: RawMessage) throws -> DataRow {
+        try message.requireID(BackendMessageID.dataRow.rawValue)
+        var reader = PayloadReader(message.payload, messageName: "DataRow")
+        let count = Int(try reader.readUInt16())
+        try reader.requireRoom(forCount: count, minimumElementSize: 4, what: "column")
+        var values: [String?] = []
+        values.reserveCapacity(count)
+        for _ in 0..<count {
+            let length = try reader.readInt32()
+            if length < 0 {
+                values.append(nil)
+            } else {
+                let slice = try reader.readSlice(count: Int(length))
+                values.append(try reader.makeString(slice.readableBytesView, .lossy))
+            }
+        }
+        try reader.finish()
+        return DataRow(values: values)
+    }
+
     /// Writes the whole frame: 'D', length, count, values. More than 65,535 values is our own bug.
     public func encode(into buffer: inout ByteBuffer) {
         precondition(self.values.count <= Int(UInt16.max), "too many columns")
