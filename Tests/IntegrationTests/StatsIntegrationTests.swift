@@ -27,8 +27,19 @@ struct StatsIntegrationTests {
         }
         guard let statsPort = proxy.statsPort else { throw TestSetupError("no stats port") }
         let shard = proxy.configuration.shards[0].name
-        let prefix = "pgring_transactions_total{shard=\"\(shard)\",role=\"primary\"}"
-        let before = Self.sample(try await Self.get(statsPort, "/metrics").stdout, prefix) ?? 0
+        let primary = "pgring_transactions_total{shard=\"\(shard)\",role=\"primary\"}"
+        let replica = "pgring_transactions_total{shard=\"\(shard)\",role=\"replica\"}"
+        // Reads outside a transaction go to the default shard's replica once the health checks saw it.
+        var recovery = ""
+        for _ in 0..<100 where recovery != "t" {
+            recovery = try await PSQL.run(proxy.url(), "SELECT pg_is_in_recovery()").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            if recovery != "t" { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(recovery == "t")
+        try await Task.sleep(for: .milliseconds(800))
+        let initial = try await Self.get(statsPort, "/metrics").stdout
+        let primaryBefore = Self.sample(initial, primary) ?? 0
+        let replicaBefore = Self.sample(initial, replica) ?? 0
         for _ in 0..<5 {
             let result = try await PSQL.run(proxy.url(), "SELECT 1")
             #expect(result.status == 0, "\(result)")
@@ -38,8 +49,9 @@ struct StatsIntegrationTests {
         // Sessions add per-transaction metrics to a per-event-loop buffer flushed every 250 ms.
         try await Task.sleep(for: .milliseconds(800))
         let metrics = try await Self.get(statsPort, "/metrics")
-        let after = Self.sample(metrics.stdout, prefix)
-        #expect(after == before + 6, "5 single-statement transactions and one block: \(metrics.stdout.prefix(3000))")
+        #expect(Self.sample(metrics.stdout, replica) == replicaBefore + 5, "5 reads on the replica: \(metrics.stdout.prefix(3000))")
+        #expect(Self.sample(metrics.stdout, primary) == primaryBefore + 1, "one block on the primary: \(metrics.stdout.prefix(3000))")
+        #expect(metrics.stdout.contains("pgring_replica_in_rotation{shard=\"\(shard)\",role=\"replica\""), "\(metrics.stdout.prefix(3000))")
         #expect(metrics.stdout.hasSuffix("\n200"), "\(metrics.stdout.suffix(200))")
         #expect(metrics.stdout.contains("pgring_pool_connections{"), "\(metrics.stdout.prefix(2000))")
 

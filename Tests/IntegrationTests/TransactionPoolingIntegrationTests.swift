@@ -14,6 +14,9 @@ struct TransactionPoolingIntegrationTests {
             $0.pool.mode = mode
             $0.pool.size = poolSize
             $0.pool.maxIdle = poolSize
+            // Pooling, not routing, is under test: every statement on the (default) shard's primary, so
+            // clients really share the few connections of one pool.
+            $0.routing.replicaReads = false
             configure(&$0)
         }
     }

@@ -69,7 +69,11 @@ extension ClientSessionHandler {
                 handler.state = .multiplexing(pool: pool, lease: .none)
                 handler.armIdleTimer(context: context)
                 pool.release(server, reset: false)
-                if handler.early != nil { handler.requestServer(pool, context: context) }
+                if handler.shardRouter != nil {
+                    handler.pumpRouting(context: context)
+                } else if handler.early != nil {
+                    handler.requestServer(pool, context: context)
+                }
             }
         }
     }
@@ -95,7 +99,12 @@ extension ClientSessionHandler {
     func relayMultiplexed(_ batch: FrameBatch, context: ChannelHandlerContext) {
         let (bytes, terminateOffset) = Self.splitAtTerminate(batch)
         if bytes.readableBytes > 0 { countReceived(bytes.readableBytes) }
-        if bytes.readableBytes > 0, case .multiplexing(let pool, let lease) = state {
+        if shardRouter != nil {
+            if bytes.readableBytes > 0 {
+                early.appendFrames(bytes)
+                pumpRouting(context: context)
+            }
+        } else if bytes.readableBytes > 0, case .multiplexing(let pool, let lease) = state {
             switch lease {
             case .holding(let server):
                 if let rewritten = multiplexer?.frontend(bytes, server: &server.session.state) {
@@ -104,7 +113,7 @@ extension ClientSessionHandler {
             case .none:
                 early.appendFrames(bytes)
                 requestServer(pool, context: context)
-            case .waiting, .preparing:
+            case .waiting, .preparing, .finishing:
                 early.appendFrames(bytes)
             }
         }
@@ -133,6 +142,7 @@ extension ClientSessionHandler {
         }
         switch result {
         case .failure(let error):
+            if retryOnPrimary(after: error, context: context) { return }
             enterClosing()
             fatal(Self.clientError(for: error, shard: pool.key.address), context: context)
         case .success(let server):
@@ -175,6 +185,10 @@ extension ClientSessionHandler {
                 address: server.address, processID: backend.processID, secretKey: backend.secretKey, connection: server))
         }
         state = .multiplexing(pool: pool, lease: .holding(server))
+        if shardRouter != nil {
+            heldTarget = requestedTarget
+            return pumpRouting(context: context)
+        }
         if let bytes = early {
             early = nil
             if let rewritten = multiplexer?.frontend(bytes, server: &server.session.state) {
@@ -217,8 +231,11 @@ extension ClientSessionHandler {
                 serverReadingPaused = false
                 server.channel.setOption(ChannelOptions.autoRead, value: true).whenFailure { _ in }
             }
+            if shardRouter != nil { return releaseRouted(server, pool: pool, context: context) }
             state = .multiplexing(pool: pool, lease: .none)
             pool.releaseClean(server)
+        } else if shardRouter != nil {
+            pumpRouting(context: context)
         }
     }
 

@@ -6,6 +6,7 @@ import NIOSSL
 import NIOTLS
 import PGWire
 import Pooling
+import Routing
 
 /// Events delivered to a client session from other event loops.
 enum ClientSessionEvent: Sendable {
@@ -74,6 +75,9 @@ final class ClientSessionHandler: ChannelInboundHandler {
         case preparing(ServerConnection)
         /// Holds it: frames are rewritten by the multiplexer and sent.
         case holding(ServerConnection)
+        /// Sharded routing: the transaction is over and the primary's WAL position is being read before the
+        /// connection goes back (read-your-writes); new frames wait.
+        case finishing(ServerConnection)
     }
 
     let runtime: PGRingRuntime
@@ -87,6 +91,19 @@ final class ClientSessionHandler: ChannelInboundHandler {
     private var tlsActive = false
     /// The transaction-pooling state (prepared statements, settings, release rule); nil in session mode.
     var multiplexer: TransactionMultiplexer?
+    /// Sharded routing (transaction and statement modes, when routing is not trivial); nil otherwise.
+    var shardRouter: ShardRoutingStateMachine?
+    /// The target of the server connection held now, and of the lease asked for.
+    var heldTarget: ShardRoutingStateMachine.Target?
+    var requestedTarget: ShardRoutingStateMachine.Target?
+    /// The replica a read was sent to (its outstanding count drops when the lease ends).
+    var readReplica: ServerAddress?
+    /// While a read waits for a replica to replay this client's write (`read_your_writes_wait`): until when.
+    var replayWaitDeadline: NIODeadline?
+    /// This client's replica rotation.
+    var replicaChooser = ReplicaChooser()
+    /// The pool key of this client's user, database and mode; routing fills in the address.
+    var poolKeyTemplate = PoolKey(address: ServerAddress(host: "", port: 0), user: "", database: "")
     /// The delegate given to each server connection a transaction-mode client holds.
     var multiplexedClientRelay: MultiplexedClientRelay?
     /// The (user, database) counted against their `max_client_conn`, once logged in.
@@ -290,12 +307,18 @@ final class ClientSessionHandler: ChannelInboundHandler {
             pool.release(server)
         case .awaitingServer(_, let pool, let requestID), .multiplexing(let pool, .waiting(let requestID)):
             pool.cancelLease(requestID)
+        case .multiplexing(let pool, .finishing(let server)):
+            pool.release(server, reset: false)
         case .multiplexing(let pool, .holding(let server)), .multiplexing(let pool, .preparing(let server)):
             cancelKey?.setTarget(nil)
             server.channel.setOption(ChannelOptions.autoRead, value: true).whenFailure { _ in }
             pool.release(server, reset: false)
         case .awaitingStartup, .authenticating, .multiplexing(_, .none), .closing:
             break
+        }
+        if let readReplica {
+            runtime.health.readFinished(on: readReplica)
+            self.readReplica = nil
         }
     }
 
@@ -464,7 +487,8 @@ final class ClientSessionHandler: ChannelInboundHandler {
             ), context: context)
         }
         guard admitLogin(user: startup.user ?? "", database: database, context: context) else { return }
-        guard let shard = configuration.shards.first else {
+        let defaultShard = configuration.routing.defaultShard ?? configuration.shards.first?.name
+        guard let shard = configuration.shards.first(where: { $0.name == defaultShard }) else {
             enterClosing()
             return fatal(ClientFacingError(fatal: true, sqlState: SQLState.cannotConnectNow, message: "no shard is configured"), context: context)
         }
@@ -481,6 +505,11 @@ final class ClientSessionHandler: ChannelInboundHandler {
             )
         }
         let key = PoolKey(address: shard.primary, user: configuration.server.user, database: database.serverDatabase, mode: mode)
+        poolKeyTemplate = key
+        if mode != .session, let table = runtime.routingTable, !table.isTrivial {
+            shardRouter = ShardRoutingStateMachine(replicaReads: configuration.routing.replicaReads)
+            heldTarget = ShardRoutingStateMachine.Target(shard: shard.name, role: .primary)
+        }
         let pool = runtime.pool(for: key, shardName: shard.name)
         leaseRequestedAt = .now()
         let (requestID, future) = pool.lease(on: context.eventLoop)

@@ -22,6 +22,8 @@ final class ServerPool: Sendable {
     let key: PoolKey
     /// The shard the server belongs to (metrics and stats label).
     let shardName: String
+    /// Whether the server is the shard's primary or one of its replicas (metrics label).
+    let role: ServerRole
     private let settings: ServerLoginSettings
     private let resetQuery: String
     private let tlsContext: NIOSSLContext?
@@ -50,11 +52,12 @@ final class ServerPool: Sendable {
     }
     private let state: NIOLockedValueBox<State>
 
-    init(key: PoolKey, shardName: String, settings: ServerLoginSettings, configuration: Pooling.PoolConfiguration, resetQuery: String,
+    init(key: PoolKey, shardName: String, role: ServerRole = .primary, settings: ServerLoginSettings, configuration: Pooling.PoolConfiguration, resetQuery: String,
          tlsContext: NIOSSLContext?, maxMessageSize: Int, maxPreparedStatements: Int, liveness: LivenessCheck? = nil,
          group: EventLoopGroup, logger: Logger) {
         self.key = key
         self.shardName = shardName
+        self.role = role
         self.settings = settings
         self.resetQuery = resetQuery
         self.tlsContext = tlsContext

@@ -18,7 +18,7 @@ extension PGRingRuntime {
             pools.append(PoolStats(
                 pool: pool.key.statsLabel,
                 shard: pool.shardName,
-                role: .primary,
+                role: pool.role,
                 server: "\(pool.key.address)",
                 mode: pool.key.mode.rawValue,
                 sizeLimit: configuration.pool.size,
@@ -33,7 +33,18 @@ extension PGRingRuntime {
         let idle = max(0, sessions.count - active - waiting)
         let shares = Dictionary(ring?.shares().map { ($0.shard.name, $0.fraction) } ?? [], uniquingKeysWith: { first, _ in first })
         let shards = configuration.shards.map { shard in
-            ShardStats(configuration: shard, keyspaceShare: shares[shard.name] ?? 0, primaryReachable: reachability?.reachable(shard.primary))
+            var stats = ShardStats(configuration: shard, keyspaceShare: shares[shard.name] ?? 0, primaryReachable: reachability?.reachable(shard.primary))
+            // Replicas: reachability, lag and rotation from the replica health checks.
+            stats.replicas = zip(shard.replicas, stats.replicas).map { address, replica in
+                var replica = replica
+                let health = self.health.serverStats(address)
+                replica.reachable = health.reachable ?? replica.reachable
+                replica.lagBytes = health.lagBytes.map { Int64(clamping: $0) }
+                replica.lagSeconds = health.lagSeconds
+                replica.inRotation = health.inRotation
+                return replica
+            }
+            return stats
         }
         return StatsSnapshot(
             startedAt: startedAt,

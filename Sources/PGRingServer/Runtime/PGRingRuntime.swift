@@ -6,6 +6,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOSSL
 import Pooling
+import Routing
 
 /// An immutable snapshot of everything configuration-derived that a session reads.
 /// Swapped whole (never mutated) so a session sees one consistent version.
@@ -33,7 +34,10 @@ public final class PGRingRuntime: Sendable {
     let ring: ConsistentHashRing?
     /// pgring's version, shown by the stats port.
     public static let version = "0.1.0-dev"
+    /// Replica health and replay positions, for read routing.
+    let health: ServerHealthMonitor
     private let snapshotBox: NIOLockedValueBox<RuntimeSnapshot>
+    private let routingTableBox: NIOLockedValueBox<RoutingTable?>
     private let poolsBox = NIOLockedValueBox<[PoolKey: ServerPool]>([:])
 
     /// Builds the runtime; throws when a TLS file cannot be loaded.
@@ -49,6 +53,37 @@ public final class PGRingRuntime: Sendable {
         self.snapshotBox = NIOLockedValueBox(RuntimeSnapshot(configuration: configuration, users: UserDirectory(configuration.users)))
         self.clientTLS = try TLSContexts.client(configuration.tls)
         self.serverTLS = try TLSContexts.server(configuration.server)
+        self.routingTableBox = NIOLockedValueBox(ring.map { Self.routingTable(configuration, ring: $0) })
+        self.health = ServerHealthMonitor(configuration: configuration, group: group, tlsContext: serverTLS, logger: logger)
+    }
+
+    /// The routing snapshot sessions read for each unit (nil when the ring could not be built, which a
+    /// validated configuration rules out). Swapped whole by ``setRoutingTable(_:)``.
+    var routingTable: RoutingTable? { routingTableBox.withLockedValue { $0 } }
+
+    /// Replaces the routing snapshot atomically (a rebalance cut-over).
+    func setRoutingTable(_ table: RoutingTable) {
+        routingTableBox.withLockedValue { $0 = table }
+    }
+
+    /// The routing snapshot of a configuration.
+    static func routingTable(_ configuration: PGRingConfiguration, ring: ConsistentHashRing) -> RoutingTable {
+        var sharded: [String: ShardedTable] = [:]
+        for table in configuration.tables where !table.isGlobal {
+            if let key = table.keyColumn { sharded[table.name] = ShardedTable(keyColumn: key, keyType: table.keyType) }
+        }
+        let routing = configuration.routing
+        let rules = RoutingConfiguration(
+            shardedTables: sharded,
+            globalTables: Set(configuration.tables.filter(\.isGlobal).map(\.name)),
+            defaultShard: routing.defaultShard ?? configuration.shards.first?.name ?? "",
+            noKeyPolicy: NoKeyPolicy(rawValue: routing.noKeyPolicy.rawValue) ?? .reject,
+            globalWrites: GlobalWritePolicy(rawValue: routing.globalWrites.rawValue) ?? .reject,
+            volatileFunctions: Set(routing.volatileFunctions),
+            hintKeyType: routing.hintKeyType)
+        return RoutingTable(
+            version: configuration.ring.version, ring: ring, router: Router(configuration: rules),
+            shardsWithReplicas: Set(configuration.shards.filter { !$0.replicas.isEmpty }.map(\.name)))
     }
 
     /// The current configuration snapshot.
@@ -68,9 +103,11 @@ public final class PGRingRuntime: Sendable {
                 tlsMode: configuration.server.tlsMode,
                 connectTimeout: .milliseconds(Int64(configuration.server.connectTimeout * 1000))
             )
+            let isReplica = configuration.shards.first { $0.name == shardName }?.replicas.contains(key.address) ?? false
             let pool = ServerPool(
                 key: key,
                 shardName: shardName,
+                role: isReplica ? .replica : .primary,
                 settings: settings,
                 configuration: Self.poolConfiguration(configuration),
                 resetQuery: configuration.pool.resetQuery,

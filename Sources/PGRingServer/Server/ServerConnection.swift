@@ -226,7 +226,13 @@ final class ServerConnection: Sendable, CustomStringConvertible {
 
     /// Runs a query of pgring's own (reset query, SET replay) on an idle, detached connection.
     func runInternalQuery(_ sql: String) -> EventLoopFuture<Void> {
-        let promise = eventLoop.makePromise(of: Void.self)
+        runInternalQueryRows(sql).map { _ in () }
+    }
+
+    /// Runs a query of pgring's own on an idle, detached connection and returns the text values of its rows
+    /// (at most ``ServerConnectionHandler/maxInternalRows``). Fails with `internalQueryFailed` on an ErrorResponse.
+    func runInternalQueryRows(_ sql: String) -> EventLoopFuture<[[String?]]> {
+        let promise = eventLoop.makePromise(of: [[String?]].self)
         eventLoop.execute { [handler] in
             handler.value.runInternalQuery(sql, promise: promise)
         }

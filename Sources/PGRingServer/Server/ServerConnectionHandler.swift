@@ -32,8 +32,9 @@ final class ServerConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
         case starting(EventLoopPromise<Void>)
         /// Idle in the pool, nobody attached.
         case idle
-        /// Running a query of pgring's own (reset, SET replay); responses are swallowed.
-        case internalQuery(EventLoopPromise<Void>, firstError: String?)
+        /// Running a query of pgring's own (reset, SET replay, LSN and health queries); the text values of its
+        /// rows are collected, everything else is swallowed.
+        case internalQuery(EventLoopPromise<[[String?]]>, firstError: String?, rows: [[String?]])
         /// Attached to a client session: everything is relayed.
         case attached(any ServerConnectionDelegate)
         /// Closed or failed.
@@ -119,19 +120,25 @@ final class ServerConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
             // Not reached in practice: attached batches take the fast path in channelRead.
             track(message)
             pendingToClient.appendFrames(message.frame(allocator: context.channel.allocator))
-        case .internalQuery(let promise, let firstError):
+        case .internalQuery(let promise, let firstError, var rows):
             track(message)
             var error = firstError
             if message.id == BackendMessageID.errorResponse.rawValue, error == nil {
                 error = (try? ErrorResponse.decode(from: message))?.message ?? "error"
-                mode = .internalQuery(promise, firstError: error)
+                mode = .internalQuery(promise, firstError: error, rows: rows)
+            }
+            if message.id == BackendMessageID.dataRow.rawValue, rows.count < Self.maxInternalRows,
+               let row = try? DataRow.decode(from: message) {
+                mode = .idle  // drop the old array's reference before appending (no copy)
+                rows.append(row.values)
+                mode = .internalQuery(promise, firstError: error, rows: rows)
             }
             if message.id == BackendMessageID.readyForQuery.rawValue, accounting.readyForQueryOutstanding == 0 {
                 mode = .idle
                 if let error {
                     promise.fail(ServerConnectionError.internalQueryFailed(error))
                 } else {
-                    promise.succeed(())
+                    promise.succeed(rows)
                 }
             }
         case .idle:
@@ -217,7 +224,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
         switch previous {
         case .starting(let promise):
             promise.fail(error)
-        case .internalQuery(let promise, _):
+        case .internalQuery(let promise, _, _):
             promise.fail(error)
         case .attached(let delegate):
             if let connection { delegate.serverConnectionLost(connection) }
@@ -296,8 +303,11 @@ final class ServerConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
         return ServerConnection.DetachOutcome(isClean: isClean, readyForQueryOutstanding: accounting.readyForQueryOutstanding)
     }
 
-    /// Runs one simple Query of pgring's own and swallows its responses.
-    func runInternalQuery(_ sql: String, promise: EventLoopPromise<Void>) {
+    /// Most rows an internal query collects (pgring's own queries return one row; this bounds a mistake).
+    static let maxInternalRows = 1_000
+
+    /// Runs one simple Query of pgring's own; the promise gets the text values of its rows.
+    func runInternalQuery(_ sql: String, promise: EventLoopPromise<[[String?]]>) {
         // `.attached` here is a connection a transaction-mode client gave back without a detach.
         let available: Bool
         switch mode {
@@ -308,7 +318,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
             promise.fail(ServerConnectionError.notIdle)
             return
         }
-        mode = .internalQuery(promise, firstError: nil)
+        mode = .internalQuery(promise, firstError: nil, rows: [])
         var buffer = context.channel.allocator.buffer(capacity: sql.utf8.count + 6)
         Query(sql: sql).encode(into: &buffer)
         accounting.sent(FrontendMessageID.query.rawValue)

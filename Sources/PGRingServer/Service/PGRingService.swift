@@ -51,6 +51,10 @@ public struct PGRingService: Service {
         logger.info("pgring is listening", metadata: ["addresses": "\(addresses.map { "\($0)" }.joined(separator: ", "))"])
         onListening(addresses)
 
+        // Replica health checks, for read routing (only when some shard has replicas to route reads to).
+        let checksReplicas = configuration.routing.replicaReads && configuration.shards.contains { !$0.replicas.isEmpty }
+        let healthChecks = checksReplicas ? Task { await runtime.health.run() } : nil
+
         let closed = listeners
         await withTaskCancellationOrGracefulShutdownHandler {
             for listener in closed { try? await listener.closeFuture.get() }
@@ -72,6 +76,9 @@ public struct PGRingService: Service {
         }
         runtime.sessions.closeAll()
         for pool in runtime.allPools { pool.shutdown() }
+        // The health checks close their connections before the event loops may go away.
+        healthChecks?.cancel()
+        await healthChecks?.value
         logger.info("pgring stopped")
     }
 }

@@ -42,7 +42,7 @@ final class LoopMetricsBuffer: @unchecked Sendable {
         entries.removeAll(keepingCapacity: true)
         for entry in collected.values {
             if !entry.transactionSeconds.isEmpty {
-                metrics.transactionsCompleted(shard: entry.pool.shardName, role: .primary, seconds: entry.transactionSeconds)
+                metrics.transactionsCompleted(shard: entry.pool.shardName, role: entry.pool.role, seconds: entry.transactionSeconds)
             }
             if !entry.waitSeconds.isEmpty {
                 metrics.poolWaits(pool: entry.pool.key.statsLabel, seconds: entry.waitSeconds)

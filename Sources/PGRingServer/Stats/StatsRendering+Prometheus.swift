@@ -79,6 +79,15 @@ extension StatsRendering {
             }
         }
 
+        out.family("pgring_replica_in_rotation", "gauge", "1 while reads may go to the replica, 0 while it is out of rotation (down, not in recovery, or lagging beyond the limits).")
+        for shard in snapshot.shards {
+            for replica in shard.replicas {
+                if let inRotation = replica.inRotation {
+                    out.sample("pgring_replica_in_rotation", serverLabels(shard, .replica, replica), inRotation ? 1 : 0)
+                }
+            }
+        }
+
         out.family("pgring_ring_version", "gauge", "Version of the ring in use.")
         out.sample("pgring_ring_version", [], Double(snapshot.ring.version))
         out.family("pgring_ring_info", "gauge", "Always 1; the fingerprint label identifies the ring in use.")

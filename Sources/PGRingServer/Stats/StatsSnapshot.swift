@@ -148,8 +148,8 @@ public struct ShardStats: Sendable, Equatable, Encodable {
     }
 }
 
-/// One PostgreSQL server of a shard. JSON keys: `address`, `reachable`, `lag_bytes`, `lag_seconds` (each of
-/// the last three absent when not measured).
+/// One PostgreSQL server of a shard. JSON keys: `address`, `reachable`, `lag_bytes`, `lag_seconds`,
+/// `in_rotation` (each of the last four absent when not measured).
 public struct ServerStats: Sendable, Equatable, Encodable {
     /// "host:port".
     public var address: String
@@ -159,12 +159,16 @@ public struct ServerStats: Sendable, Equatable, Encodable {
     public var lagBytes: Int64?
     /// Replication lag in seconds (replicas only); nil when not measured.
     public var lagSeconds: Double?
+    /// Replicas: true while reads may go to it (reachable, in recovery, within the lag limits); nil until
+    /// the replica health checks ran.
+    public var inRotation: Bool?
 
-    public init(address: String, reachable: Bool? = nil, lagBytes: Int64? = nil, lagSeconds: Double? = nil) {
+    public init(address: String, reachable: Bool? = nil, lagBytes: Int64? = nil, lagSeconds: Double? = nil, inRotation: Bool? = nil) {
         self.address = address
         self.reachable = reachable
         self.lagBytes = lagBytes
         self.lagSeconds = lagSeconds
+        self.inRotation = inRotation
     }
 }
 

@@ -1,0 +1,216 @@
+import Config
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOSSL
+import Routing
+
+/// Checks every server of every shard each `routing.health_check_interval` and keeps, per shard, which
+/// replicas are in rotation and how far each has replayed (``ShardHealthStateMachine``).
+///
+/// One PostgreSQL connection per server (pgring's `[server]` credentials, the first database), reopened after
+/// a failure. Each check runs one query:
+/// `pg_is_in_recovery()`, then `pg_last_wal_replay_lsn()` on a replica or `pg_current_wal_insert_lsn()` on a
+/// primary, and the age of the last replayed transaction. A replica is out of rotation until its first good
+/// check, when unreachable, when not in recovery, or when it lags beyond `max_replica_lag_bytes` /
+/// `max_replica_lag_seconds`; reads then go to other replicas or the primary.
+///
+/// Thread-safe: the state is behind one lock; sessions read it for every replica read.
+final class ServerHealthMonitor: Sendable {
+    /// The query of one check.
+    static let checkQuery = """
+        SELECT pg_is_in_recovery(), \
+        CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() ELSE pg_current_wal_insert_lsn() END, \
+        CASE WHEN pg_is_in_recovery() THEN extract(epoch from now() - pg_last_xact_replay_timestamp()) END
+        """
+
+    private struct State {
+        var shards: [String: ShardHealthStateMachine] = [:]
+        var shardOfServer: [String: String] = [:]
+        var addresses: [String: ServerAddress] = [:]
+        var connections: [ServerAddress: ServerConnection] = [:]
+        var outstanding: [String: Int] = [:]
+        var nextConnectionID = -1
+    }
+
+    private let state = NIOLockedValueBox(State())
+    private let group: EventLoopGroup
+    private let logger: Logger
+    private let tlsContext: NIOSSLContext?
+    private let settings: NIOLockedValueBox<(configuration: PGRingConfiguration, keyCaches: [ServerAddress: SCRAMKeyCache])>
+
+    init(configuration: PGRingConfiguration, group: EventLoopGroup, tlsContext: NIOSSLContext?, logger: Logger) {
+        self.group = group
+        self.logger = logger
+        self.tlsContext = tlsContext
+        self.settings = NIOLockedValueBox((configuration, [:]))
+        state.withLockedValue { state in
+            let limits = Self.limits(configuration.routing)
+            for shard in configuration.shards {
+                state.shards[shard.name] = ShardHealthStateMachine(
+                    primary: shard.primary.description, replicas: shard.replicas.map(\.description), configuration: limits)
+                for server in [shard.primary] + shard.replicas {
+                    state.shardOfServer[server.description] = shard.name
+                    state.addresses[server.description] = server
+                }
+            }
+        }
+    }
+
+    static func limits(_ routing: RoutingSettings) -> ShardHealthStateMachine.Configuration {
+        ShardHealthStateMachine.Configuration(
+            maxLagBytes: UInt64(max(0, routing.maxReplicaLagBytes)), maxLagSeconds: max(0, routing.maxReplicaLagSeconds))
+    }
+
+    /// Every server to check.
+    private var servers: [ServerAddress] {
+        let configuration = settings.withLockedValue { $0.configuration }
+        return configuration.shards.flatMap { [$0.primary] + $0.replicas }
+    }
+
+    /// Runs checks every interval until the task is cancelled; then closes the connections.
+    func run() async {
+        let interval = settings.withLockedValue { $0.configuration.routing.healthCheckInterval }
+        while !Task.isCancelled {
+            await checkAll()
+            try? await Task.sleep(for: .milliseconds(Int64(max(0.01, interval) * 1000)))
+        }
+        let connections = state.withLockedValue { state -> [ServerConnection] in
+            defer { state.connections = [:] }
+            return Array(state.connections.values)
+        }
+        for connection in connections { connection.channel.close(promise: nil) }
+    }
+
+    /// Checks every server once, concurrently, and records the results.
+    func checkAll() async {
+        await withTaskGroup(of: (ServerAddress, ServerCheck).self) { tasks in
+            for server in servers {
+                tasks.addTask { (server, await self.check(server)) }
+            }
+            for await (server, check) in tasks {
+                record(check, for: server)
+            }
+        }
+    }
+
+    private func record(_ check: ServerCheck, for server: ServerAddress) {
+        let events = state.withLockedValue { state -> [HealthEvent] in
+            guard let shard = state.shardOfServer[server.description] else { return [] }
+            return state.shards[shard]?.record(check, for: server.description) ?? []
+        }
+        for event in events {
+            switch event {
+            case .joinedRotation(let server):
+                logger.info("replica is back in rotation", metadata: ["server": "\(server)"])
+            case .leftRotation(let server, let reason):
+                logger.warning("replica taken out of rotation", metadata: ["server": "\(server)", "reason": "\(reason)"])
+            case .keptOutOfRotation(let server, let reason):
+                logger.info("replica stays out of rotation", metadata: ["server": "\(server)", "reason": "\(reason)"])
+            }
+        }
+    }
+
+    /// One check of one server, bounded by `health_check_timeout`.
+    private func check(_ server: ServerAddress) async -> ServerCheck {
+        let (configuration, keyCache) = settings.withLockedValue { settings -> (PGRingConfiguration, SCRAMKeyCache) in
+            if let cache = settings.keyCaches[server] { return (settings.configuration, cache) }
+            let cache = SCRAMKeyCache()
+            settings.keyCaches[server] = cache
+            return (settings.configuration, cache)
+        }
+        let timeout = TimeAmount.milliseconds(Int64(configuration.routing.healthCheckTimeout * 1000))
+        let eventLoop = group.next()
+        do {
+            let connection = try await self.connection(to: server, configuration: configuration, keyCache: keyCache, timeout: timeout, on: eventLoop)
+            let deadline = connection.eventLoop.scheduleTask(in: timeout) { connection.channel.close(promise: nil) }
+            defer { deadline.cancel() }
+            let rows = try await connection.runInternalQueryRows(Self.checkQuery).get()
+            guard let row = rows.first, row.count == 3 else { return .unreachable(error: "unexpected answer to the health check") }
+            return .reachable(
+                isInRecovery: row[0] == "t",
+                lsn: row[1].flatMap(LSN.init),
+                replayAgeSeconds: row[2].flatMap(Double.init))
+        } catch {
+            let failed = state.withLockedValue { $0.connections.removeValue(forKey: server) }
+            failed?.channel.close(promise: nil)
+            return .unreachable(error: "\(error)")
+        }
+    }
+
+    /// The open check connection to `server`, or a new one.
+    private func connection(
+        to server: ServerAddress, configuration: PGRingConfiguration, keyCache: SCRAMKeyCache, timeout: TimeAmount, on eventLoop: EventLoop
+    ) async throws -> ServerConnection {
+        if let existing = state.withLockedValue({ $0.connections[server] }), existing.channel.isActive { return existing }
+        let id = state.withLockedValue { state -> Int in
+            defer { state.nextConnectionID -= 1 }
+            return state.nextConnectionID
+        }
+        var login = ServerLoginSettings(
+            address: server,
+            user: configuration.server.user,
+            password: configuration.server.password,
+            database: configuration.databases.first?.serverDatabase ?? "postgres",
+            tlsMode: configuration.server.tlsMode,
+            connectTimeout: timeout)
+        login.keyCache = keyCache
+        let connection = try await ServerConnection.connect(
+            id: id, settings: login, tlsContext: tlsContext, maxMessageSize: configuration.pgring.maxMessageSize,
+            maxPreparedStatements: 0, on: eventLoop, logger: logger
+        ).get()
+        state.withLockedValue { $0.connections[server] = connection }
+        return connection
+    }
+
+    // MARK: - Reads
+
+    /// A replica of `shard` for a read whose client needs `minimumLSN` replayed, or nil (use the primary).
+    func chooseReplica(
+        shard: String, minimumLSN: LSN?, balance: ReplicaBalance, chooser: inout ReplicaChooser
+    ) -> ServerAddress? {
+        state.withLockedValue { state -> ServerAddress? in
+            guard let health = state.shards[shard] else { return nil }
+            let outstanding = state.outstanding
+            let chosen = chooser.choose(
+                replicas: health.usableReplicas,
+                minimumLSN: minimumLSN,
+                replayLSN: { health.replayLSN(of: $0) },
+                outstanding: { outstanding[$0, default: 0] },
+                balance: balance == .leastOutstanding ? .leastOutstanding : .roundRobin)
+            guard let chosen else { return nil }
+            state.outstanding[chosen, default: 0] += 1
+            return state.addresses[chosen]
+        }
+    }
+
+    /// True when some replica of `shard` is in rotation (whatever its replay position).
+    func hasUsableReplica(shard: String) -> Bool {
+        state.withLockedValue { !($0.shards[shard]?.usableReplicas.isEmpty ?? true) }
+    }
+
+    /// A read chosen by ``chooseReplica(shard:minimumLSN:balance:chooser:)`` ended.
+    func readFinished(on server: ServerAddress) {
+        state.withLockedValue { state in
+            let key = server.description
+            if let count = state.outstanding[key], count > 1 { state.outstanding[key] = count - 1 } else { state.outstanding[key] = nil }
+        }
+    }
+
+    /// A replica that failed a lease: out of rotation until its next good check.
+    func replicaFailed(_ server: ServerAddress, error: String) {
+        record(.unreachable(error: error), for: server)
+    }
+
+    /// Lag and rotation of a server, for the stats port.
+    func serverStats(_ server: ServerAddress) -> (inRotation: Bool?, reachable: Bool?, lagBytes: UInt64?, lagSeconds: Double?) {
+        state.withLockedValue { state in
+            guard let shard = state.shardOfServer[server.description], let health = state.shards[shard] else { return (nil, nil, nil, nil) }
+            let check = health.lastCheck(of: server.description)
+            let reachable: Bool? = check.map { if case .reachable = $0 { return true } else { return false } }
+            let isReplica = health.replicas.contains(server.description)
+            let lag = health.replicaLag(server.description)
+            return (isReplica ? health.inRotation(server.description) : nil, reachable, lag.bytes, lag.seconds)
+        }
+    }
+}
