@@ -73,6 +73,10 @@ public struct ProxyConfiguration: Sendable, Equatable {
     /// `client_idle_timeout` (seconds): a client that sends nothing for this long outside a transaction is
     /// disconnected (FATAL 57P05). 0 (default) never.
     public var clientIdleTimeout: Double = 0
+    /// `admin_users`: `[[users]]` names that may use every admin console command (database `pgring`). Default [].
+    public var adminUsers: [String] = []
+    /// `stats_users`: `[[users]]` names that may use the read-only admin console commands. Default [].
+    public var statsUsers: [String] = []
     public init() {}
 }
 

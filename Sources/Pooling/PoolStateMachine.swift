@@ -73,6 +73,8 @@ public struct PoolStateMachine<RequestID: Hashable & Sendable>: Sendable {
 
     /// Every connection the pool counts, by ID. Changed only through `changeState(of:to:)`.
     var connections: [PoolConnectionID: ConnectionState] = [:]
+    /// Every connection the pool counts, with its state (for the admin console's SHOW SERVERS).
+    public var connectionStates: [PoolConnectionID: ConnectionState] { connections }
     /// The idle connections, least recently used first. Leasing takes from the end (LIFO keeps a small hot
     /// set and lets the rest time out, like pgbouncer's default `server_round_robin = 0`); idle timeout
     /// closes from the front.

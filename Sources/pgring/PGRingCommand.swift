@@ -77,6 +77,8 @@ struct PGRingCommand: AsyncParsableCommand {
                 logger: logger
             )
         )
+        // The admin console's SHUTDOWN: the same graceful shutdown as SIGTERM.
+        runtime.setShutdownHandler { Task { await serviceGroup.triggerGracefulShutdown() } }
         do {
             try await serviceGroup.run()
         } catch {

@@ -64,7 +64,7 @@ struct ShippedConfigurationTests {
             "min_idle", "reserve_size", "reserve_timeout", "idle_transaction_timeout", "enabled", "server_check_delay", "server_check_query",
             "default_shard", "no_key_policy", "global_writes", "volatile_functions", "hint_key_type", "replica_reads",
             "replica_balance", "replica_fallback", "max_replica_lag_bytes", "max_replica_lag_seconds", "health_check_interval",
-            "health_check_timeout", "read_your_writes", "read_your_writes_wait", "key", "key_type", "global",
+            "health_check_timeout", "read_your_writes", "read_your_writes_wait", "key", "key_type", "global", "admin_users", "stats_users",
         ]
         for key in keys {
             #expect(text.contains(key), "pgring.toml does not mention \(key)")

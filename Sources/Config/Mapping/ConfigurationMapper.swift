@@ -89,6 +89,8 @@ struct ConfigurationMapper {
         if let value = reader.seconds("auth_failure_delay") { proxy.authFailureDelay = value }
         if let value = reader.integer("max_client_conn") { proxy.maxClientConnections = value }
         if let value = reader.seconds("client_idle_timeout") { proxy.clientIdleTimeout = value }
+        if let value = reader.strings("admin_users") { proxy.adminUsers = value }
+        if let value = reader.strings("stats_users") { proxy.statsUsers = value }
         reader.reportUnknownKeys()
         return proxy
     }

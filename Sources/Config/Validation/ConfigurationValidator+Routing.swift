@@ -1,6 +1,18 @@
 extension ConfigurationValidator {
     /// `[routing]`: `default_shard` names a shard; `volatile_functions` entries non-empty; replica lag limits
     /// `>= 0` (0 = no limit); health-check interval and timeout `> 0`; `read_your_writes_wait` `>= 0`.
+    /// `pgring.admin_users` and `pgring.stats_users` name `[[users]]` entries.
+    func checkConsoleUsers(into problems: inout [ConfigurationProblem]) {
+        let known = Set(configuration.users.map(\.name))
+        for (key, names) in [("admin_users", configuration.pgring.adminUsers), ("stats_users", configuration.pgring.statsUsers)] {
+            for (index, name) in names.enumerated() where !known.contains(name) {
+                problems.append(.init(
+                    keyPath: "pgring.\(key)[\(index)]",
+                    message: "no [[users]] entry named `\(name)` (console users log in with a [[users]] password)"))
+            }
+        }
+    }
+
     func checkRouting(into problems: inout [ConfigurationProblem]) {
         let routing = configuration.routing
         if let defaultShard = routing.defaultShard {

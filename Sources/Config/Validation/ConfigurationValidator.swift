@@ -65,6 +65,7 @@ public struct ConfigurationValidator {
         checkDatabases(into: &problems)
         checkUsers(into: &problems)
         checkRouting(into: &problems)
+        checkConsoleUsers(into: &problems)
         checkTables(into: &problems)
         return problems
     }

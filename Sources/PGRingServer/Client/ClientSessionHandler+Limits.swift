@@ -82,7 +82,7 @@ extension ClientSessionHandler {
             return .betweenTransactions
         case .holding:
             return multiplexer.readyForQueryOutstanding == 0 && multiplexer.transactionStatus != .idle ? .idleInTransaction : .busy
-        case .waiting, .preparing, .finishing:
+        case .waiting, .preparing, .finishing, .paused:
             return .busy
         }
     }

@@ -113,7 +113,7 @@ extension ClientSessionHandler {
             case .none:
                 early.appendFrames(bytes)
                 requestServer(pool, context: context)
-            case .waiting, .preparing, .finishing:
+            case .waiting, .preparing, .finishing, .paused:
                 early.appendFrames(bytes)
             }
         }
@@ -125,6 +125,18 @@ extension ClientSessionHandler {
 
     /// Asks the pool for a server connection for the frames waiting in `early`.
     func requestServer(_ pool: ServerPool, context: ChannelHandlerContext) {
+        let parked = NIOLoopBound(self, eventLoop: context.eventLoop)
+        let parkedContext = NIOLoopBound(context, eventLoop: context.eventLoop)
+        let eventLoop = context.eventLoop
+        if let token = runtime.pauseGate.park(shard: pool.shardName, resume: {
+            eventLoop.execute {
+                guard case .multiplexing(_, .paused) = parked.value.state else { return }
+                parked.value.requestServer(pool, context: parkedContext.value)
+            }
+        }) {
+            state = .multiplexing(pool: pool, lease: .paused(token: token))
+            return
+        }
         leaseRequestedAt = .now()
         let (requestID, future) = pool.lease(on: context.eventLoop)
         state = .multiplexing(pool: pool, lease: .waiting(requestID: requestID))

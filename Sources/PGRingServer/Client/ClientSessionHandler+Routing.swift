@@ -26,8 +26,8 @@ extension ClientSessionHandler {
                 _ = server
             case .multiplexing(_, .none):
                 held = nil
-            case .multiplexing(_, .waiting), .multiplexing(_, .preparing), .multiplexing(_, .finishing),
-                 .awaitingStartup, .authenticating, .awaitingServer, .relaying, .closing:
+            case .multiplexing(_, .waiting), .multiplexing(_, .preparing), .multiplexing(_, .finishing), .multiplexing(_, .paused),
+                 .awaitingStartup, .authenticating, .awaitingServer, .relaying, .admin, .closing:
                 break loop
             }
             let step = shardRouter!.next(&early, held: held, table: table)

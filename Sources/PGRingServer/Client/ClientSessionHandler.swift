@@ -1,4 +1,5 @@
 import Config
+import Foundation
 import Logging
 import Multiplexing
 import NIOCore
@@ -61,6 +62,8 @@ final class ClientSessionHandler: ChannelInboundHandler {
         /// Transaction or statement mode: the client holds a server connection only while a transaction
         /// (or a pipeline) is under way.
         case multiplexing(pool: ServerPool, lease: Lease)
+        /// Connected to the admin console (database `pgring`) with this role.
+        case admin(AdminRole)
         /// Closing; everything else is ignored.
         case closing
     }
@@ -73,6 +76,8 @@ final class ClientSessionHandler: ChannelInboundHandler {
         case waiting(requestID: Int)
         /// Got one; its settings are being brought in line with the client's.
         case preparing(ServerConnection)
+        /// Held back by the admin console's PAUSE of the shard (token of ``PauseGate``); frames wait in `early`.
+        case paused(token: Int)
         /// Holds it: frames are rewritten by the multiplexer and sent.
         case holding(ServerConnection)
         /// Sharded routing: the transaction is over and the primary's WAL position is being read before the
@@ -100,6 +105,13 @@ final class ClientSessionHandler: ChannelInboundHandler {
     var readReplica: ServerAddress?
     /// While a read waits for a replica to replay this client's write (`read_your_writes_wait`): until when.
     var replayWaitDeadline: NIODeadline?
+    /// The user and database of the login (SHOW CLIENTS).
+    var loginUser = ""
+    var loginDatabase = ""
+    /// Admin console: Queries waiting for the one running, and whether one runs.
+    var adminQueue: [RawMessage] = []
+    var adminBusy = false
+    var adminSkippingToSync = false
     /// This client's replica rotation.
     var replicaChooser = ReplicaChooser()
     /// The pool key of this client's user, database and mode; routing fills in the address.
@@ -220,7 +232,7 @@ final class ClientSessionHandler: ChannelInboundHandler {
         switch state {
         case .relaying(let relayServer, _): server = relayServer
         case .multiplexing(_, .holding(let heldServer)): server = heldServer
-        case .awaitingStartup, .authenticating, .awaitingServer, .multiplexing, .closing: return
+        case .awaitingStartup, .authenticating, .awaitingServer, .multiplexing, .admin, .closing: return
         }
         outgoing = nil
         server.forward(bytes)
@@ -234,7 +246,7 @@ final class ClientSessionHandler: ChannelInboundHandler {
             switch state {
             case .relaying(let server, _), .multiplexing(_, .holding(let server)):
                 server.channel.setOption(ChannelOptions.autoRead, value: true).whenFailure { _ in }
-            case .awaitingStartup, .authenticating, .awaitingServer, .multiplexing, .closing:
+            case .awaitingStartup, .authenticating, .awaitingServer, .multiplexing, .admin, .closing:
                 break
             }
         }
@@ -313,7 +325,9 @@ final class ClientSessionHandler: ChannelInboundHandler {
             cancelKey?.setTarget(nil)
             server.channel.setOption(ChannelOptions.autoRead, value: true).whenFailure { _ in }
             pool.release(server, reset: false)
-        case .awaitingStartup, .authenticating, .multiplexing(_, .none), .closing:
+        case .multiplexing(_, .paused(let token)):
+            runtime.pauseGate.cancel(token)
+        case .awaitingStartup, .authenticating, .multiplexing(_, .none), .admin, .closing:
             break
         }
         if let readReplica {
@@ -424,11 +438,19 @@ final class ClientSessionHandler: ChannelInboundHandler {
                 return
             }
             early.appendFrames(message.frame(allocator: context.channel.allocator))
+        case .admin:
+            adminMessage(message, context: context)
         case .awaitingStartup:
             violation("expected a startup packet", context: context)
         case .closing:
             break
         }
+    }
+
+    /// `host:port` of a client address ("unix socket" for a Unix-domain one).
+    static func describe(_ address: SocketAddress?) -> String {
+        guard let address, let ip = address.ipAddress, let port = address.port else { return "unix socket" }
+        return address.protocol == .inet6 ? "[\(ip)]:\(port)" : "\(ip):\(port)"
     }
 
     private static func describe(_ id: UInt8) -> String {
@@ -477,6 +499,11 @@ final class ClientSessionHandler: ChannelInboundHandler {
         guard case .authenticating(_, let startup) = state else { return }
         let configuration = runtime.snapshot.configuration
         let requested = startup.database ?? startup.user ?? ""
+        loginUser = startup.user ?? ""
+        loginDatabase = requested
+        if requested == Self.adminDatabase {
+            return startAdminConsole(user: startup.user ?? "", context: context)
+        }
         guard let database = configuration.databases.first(where: { $0.name == requested }) else {
             enterClosing()
             return fatal(ClientFacingError(
@@ -597,6 +624,9 @@ final class ClientSessionHandler: ChannelInboundHandler {
     func sendGreeting(_ snapshot: ServerConnection.Snapshot, context: ChannelHandlerContext) {
         let key = runtime.cancelRegistry.register()
         cancelKey = key
+        runtime.sessions.describe(SessionRegistry.Record(
+            id: key.processID, user: loginUser, database: loginDatabase,
+            address: Self.describe(context.channel.remoteAddress), connectedAt: Date(), channel: context.channel))
         var buffer = context.channel.allocator.buffer(capacity: 512)
         for (name, value) in snapshot.parameters.sorted(by: { $0.key < $1.key }) {
             ParameterStatus(name: name, value: value).encode(into: &buffer)

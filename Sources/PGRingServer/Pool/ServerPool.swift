@@ -209,6 +209,32 @@ final class ServerPool: Sendable {
     /// Counts for stats.
     var snapshot: PoolSnapshot { state.withLockedValue { $0.machine.snapshot } }
 
+    /// One server connection of the pool, for SHOW SERVERS.
+    struct ServerRow: Sendable {
+        var id: Int
+        var state: String
+        var backendPID: Int32?
+        var ageSeconds: Double
+    }
+
+    /// The pool's server connections and their states (idle, active, connecting), oldest first.
+    var serverRows: [ServerRow] {
+        let now = UInt64(max(0, (NIODeadline.now() - origin).nanoseconds))
+        return state.withLockedValue { state in
+            state.machine.connectionStates.map { id, connectionState -> ServerRow in
+                let pid = state.connections[id]?.backendKey?.processID
+                switch connectionState {
+                case .connecting(let startedAt):
+                    return ServerRow(id: Int(truncatingIfNeeded: id.rawValue), state: "connecting", backendPID: pid, ageSeconds: Double(now &- startedAt.nanoseconds) / 1e9)
+                case .idle(let establishedAt, _):
+                    return ServerRow(id: Int(truncatingIfNeeded: id.rawValue), state: "idle", backendPID: pid, ageSeconds: Double(now &- establishedAt.nanoseconds) / 1e9)
+                case .leased(_, let establishedAt, _):
+                    return ServerRow(id: Int(truncatingIfNeeded: id.rawValue), state: "active", backendPID: pid, ageSeconds: Double(now &- establishedAt.nanoseconds) / 1e9)
+                }
+            }.sorted { $0.id < $1.id }
+        }
+    }
+
     /// How long the longest-waiting client has waited, in seconds (nil when nobody waits).
     var oldestWaitSeconds: Double? {
         guard let since = snapshot.oldestWaitStartedAt else { return nil }

@@ -36,6 +36,9 @@ public final class PGRingRuntime: Sendable {
     public static let version = "0.1.0-dev"
     /// Replica health and replay positions, for read routing.
     let health: ServerHealthMonitor
+    /// PAUSE / RESUME of the admin console.
+    let pauseGate = PauseGate()
+    private let shutdownHandler = NIOLockedValueBox<(@Sendable () -> Void)?>(nil)
     private let snapshotBox: NIOLockedValueBox<RuntimeSnapshot>
     private let routingTableBox: NIOLockedValueBox<RoutingTable?>
     private let poolsBox = NIOLockedValueBox<[PoolKey: ServerPool]>([:])
@@ -55,6 +58,21 @@ public final class PGRingRuntime: Sendable {
         self.serverTLS = try TLSContexts.server(configuration.server)
         self.routingTableBox = NIOLockedValueBox(ring.map { Self.routingTable(configuration, ring: $0) })
         self.health = ServerHealthMonitor(configuration: configuration, group: group, tlsContext: serverTLS, logger: logger)
+    }
+
+    /// Sets what the admin console's SHUTDOWN does (the executable triggers the ServiceGroup's graceful
+    /// shutdown; tests stop their harness).
+    public func setShutdownHandler(_ handler: @escaping @Sendable () -> Void) {
+        shutdownHandler.withLockedValue { $0 = handler }
+    }
+
+    /// SHUTDOWN: starts the graceful shutdown; without a handler, as SIGTERM would.
+    func requestShutdown() {
+        if let handler = shutdownHandler.withLockedValue({ $0 }) {
+            handler()
+        } else {
+            kill(getpid(), SIGTERM)
+        }
     }
 
     /// The routing snapshot sessions read for each unit (nil when the ring could not be built, which a
@@ -153,7 +171,33 @@ public final class PGRingRuntime: Sendable {
 /// The live client connections, so a shutdown can wait for them and then close them, and the per-user and
 /// per-database counts that `max_client_conn` limits.
 final class SessionRegistry: Sendable {
+    /// A logged-in client, for SHOW CLIENTS and KILL.
+    struct Record: Sendable {
+        var id: Int32
+        var user: String
+        var database: String
+        var address: String
+        var connectedAt: Date
+        var channel: Channel
+    }
+
     private let channels = NIOLockedValueBox<[ObjectIdentifier: Channel]>([:])
+    private let recordsBox = NIOLockedValueBox<[ObjectIdentifier: Record]>([:])
+
+    /// Records a logged-in client (its id is the process ID of the BackendKeyData pgring gave it).
+    func describe(_ record: Record) {
+        recordsBox.withLockedValue { $0[ObjectIdentifier(record.channel)] = record }
+    }
+
+    /// The logged-in clients.
+    var records: [Record] { recordsBox.withLockedValue { Array($0.values) } }
+
+    /// Closes client `clientID`; false when there is none.
+    func kill(clientID: Int32) -> Bool {
+        guard let record = recordsBox.withLockedValue({ $0.values.first { $0.id == clientID } }) else { return false }
+        record.channel.close(promise: nil)
+        return true
+    }
     private let logins = NIOLockedValueBox<(users: [String: Int], databases: [String: Int])>(([:], [:]))
 
     /// Counts a logged-in client of `user` on `database` unless a limit is reached; returns which limit
@@ -182,6 +226,7 @@ final class SessionRegistry: Sendable {
 
     func remove(_ channel: Channel) {
         channels.withLockedValue { _ = $0.removeValue(forKey: ObjectIdentifier(channel)) }
+        recordsBox.withLockedValue { _ = $0.removeValue(forKey: ObjectIdentifier(channel)) }
     }
 
     var count: Int { channels.withLockedValue { $0.count } }

@@ -62,6 +62,8 @@ final class ProxyHarness: Sendable {
                 throw error
             }
         }
+        // The admin console's SHUTDOWN stops this pgring (the executable triggers its ServiceGroup instead).
+        runtime.setShutdownHandler { task.cancel() }
         let addresses = try await listening.futureResult.get()
         guard let port = addresses.first?.port else { throw TestSetupError("pgring did not report a port") }
         var tasks = [task]

@@ -1,0 +1,131 @@
+import Config
+import Foundation
+import PGRingServer
+import Testing
+
+/// The admin console through psql: every SHOW with its columns, roles checked per command, PAUSE/RESUME
+/// holding and releasing transactions without client errors, KILL, SHUTDOWN.
+@Suite("Admin console", .serialized, .timeLimit(.minutes(5)))
+struct AdminConsoleIntegrationTests {
+    static func start(_ configure: @escaping (inout PGRingConfiguration) -> Void = { _ in }) async throws -> ProxyHarness {
+        try await ProxyHarness.start {
+            $0.pool.mode = .transaction
+            $0.pool.size = 4
+            $0.pool.maxIdle = 4
+            $0.users += [UserConfiguration(name: "admin", password: "admin"), UserConfiguration(name: "stats", password: "stats")]
+            $0.pgring.adminUsers = ["admin"]
+            $0.pgring.statsUsers = ["stats"]
+            configure(&$0)
+        }
+    }
+
+    /// psql -A (unaligned, with the header line) to the console.
+    static func console(_ proxy: ProxyHarness, _ sql: String, user: String = "admin") async throws -> CommandResult {
+        try await Command.run(
+            "psql", ["-X", "-q", "-A", "-v", "ON_ERROR_STOP=1", "-d", proxy.url(user: user, password: user, database: "pgring"), "-c", sql],
+            timeout: 30)
+    }
+
+    @Test("every SHOW answers with its documented columns", arguments: [
+        ("SHOW HELP", "command|role|description"),
+        ("SHOW VERSION", "version"),
+        ("SHOW POOLS", "pool|shard|role|server|mode|size|idle|active|connecting|waiting_clients|max_wait_seconds"),
+        ("SHOW CLIENTS", "id|user|database|address|state|connected_seconds|server"),
+        ("SHOW SERVERS", "id|pool|shard|role|server|state|backend_pid|age_seconds"),
+        ("SHOW STATS", "shard|role|transactions|transaction_seconds_total|queries|query_seconds_total"),
+        ("SHOW SHARDS", "shard|weight|keyspace_share|role|server|reachable|in_rotation|lag_bytes|lag_seconds|paused"),
+        ("SHOW RING", "shard|weight|vnodes|keyspace_share|version|fingerprint"),
+        ("SHOW CONFIG", "key|value|reloadable"),
+        ("SHOW LISTS", "list|items"),
+    ])
+    func showColumns(_ command: String, _ header: String) async throws {
+        let proxy = try await Self.start()
+        defer { Task { await proxy.stop() } }
+        // Some traffic first, so pools, servers and stats have rows.
+        let traffic = try await PSQL.run(proxy.url(), "SELECT 1")
+        #expect(traffic.status == 0, "\(traffic)")
+        // Per-transaction metrics reach the registry every 250 ms.
+        try await Task.sleep(for: .milliseconds(600))
+        let result = try await Self.console(proxy, command, user: "stats")
+        #expect(result.status == 0, "\(result)")
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.first == header, "\(command): \(result.stdout)")
+        switch command {
+        case "SHOW SHARDS":
+            let shards = proxy.configuration.shards
+            #expect(lines.count - 2 == shards.count + shards.reduce(0) { $0 + $1.replicas.count }, "one row per server: \(result.stdout)")
+            #expect(lines.contains { $0.hasPrefix("shard0|1|") && $0.contains("|primary|") })
+        case "SHOW RING":
+            #expect(lines.count - 2 == proxy.configuration.shards.count, "\(result.stdout)")
+        case "SHOW POOLS", "SHOW SERVERS":
+            #expect(lines.count > 2, "the SELECT 1 left a pool and a server connection: \(result.stdout)")
+        case "SHOW CLIENTS":
+            #expect(lines.contains { $0.contains("|stats|pgring|") && $0.contains("admin console (stats)") }, "\(result.stdout)")
+        case "SHOW CONFIG":
+            #expect(lines.contains("pool.mode|transaction|no"), "\(result.stdout)")
+            #expect(!result.stdout.contains("password") && !result.stdout.contains("|app|app"), "no secrets: \(result.stdout)")
+        default:
+            #expect(lines.count > 2, "\(result.stdout)")
+        }
+    }
+
+    @Test("roles: a stats user cannot PAUSE, RESUME, KILL, RELOAD or SHUTDOWN; other users cannot use the console; unknown commands are named")
+    func roles() async throws {
+        let proxy = try await Self.start()
+        defer { Task { await proxy.stop() } }
+        for command in ["PAUSE", "RESUME", "KILL 1", "RELOAD", "SHUTDOWN"] {
+            let result = try await Self.console(proxy, command, user: "stats")
+            #expect(result.status != 0 && result.stderr.contains("permission denied"), "\(command): \(result)")
+        }
+        let app = try await Command.run("psql", ["-X", "-A", "-d", proxy.url(database: "pgring"), "-c", "SHOW POOLS"], timeout: 30)
+        #expect(app.status != 0 && app.stderr.contains("may not use the admin console"), "\(app)")
+        let unknown = try await Self.console(proxy, "SHOW EVERYTHING")
+        #expect(unknown.status != 0 && unknown.stderr.contains("unknown admin command") && unknown.stderr.contains("SHOW HELP"), "\(unknown)")
+        // pgring still serves clients after all that.
+        let after = try await PSQL.run(proxy.url(), "SELECT 7")
+        #expect(after.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "7", "\(after)")
+    }
+
+    @Test("PAUSE holds new transactions (no error), RESUME releases them; KILL closes a client; SHUTDOWN stops pgring")
+    func pauseResumeKillShutdown() async throws {
+        let proxy = try await Self.start()
+        defer { Task { await proxy.stop() } }
+        let paused = try await Self.console(proxy, "PAUSE")
+        #expect(paused.status == 0, "\(paused)")
+        // 5 clients start transactions while paused: none finishes until RESUME, none fails.
+        let clients = (0..<5).map { i in
+            Task { try await PSQL.run(proxy.url(), "SELECT \(i) + 100", timeout: 60) }
+        }
+        try await Task.sleep(for: .milliseconds(1500))
+        let lists = try await Self.console(proxy, "SHOW LISTS")
+        #expect(lists.stdout.contains("paused_clients|5"), "every client is held: \(lists.stdout)")
+        let resumed = try await Self.console(proxy, "RESUME")
+        #expect(resumed.status == 0, "\(resumed)")
+        for (i, client) in clients.enumerated() {
+            let result = try await client.value
+            #expect(result.status == 0 && result.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "\(i + 100)", "\(result)")
+        }
+
+        // KILL: a client sleeping in a query is closed.
+        let sleeper = Task { try await PSQL.run(proxy.url(), "SELECT pg_sleep(20)", timeout: 60) }
+        var id: String?
+        for _ in 0..<50 where id == nil {
+            try await Task.sleep(for: .milliseconds(100))
+            let clientsList = try await Self.console(proxy, "SHOW CLIENTS")
+            id = clientsList.stdout.split(separator: "\n").first { $0.contains("|app|app|") && $0.contains("|active|") }?.split(separator: "|").first.map(String.init)
+        }
+        let killed = try await Self.console(proxy, "KILL \(try #require(id))")
+        #expect(killed.status == 0, "\(killed)")
+        let sleeperResult = try await sleeper.value
+        #expect(sleeperResult.status != 0, "the killed client's psql fails: \(sleeperResult)")
+
+        let shutdown = try await Self.console(proxy, "SHUTDOWN")
+        #expect(shutdown.status == 0, "\(shutdown)")
+        var refused = false
+        for _ in 0..<50 where !refused {
+            try await Task.sleep(for: .milliseconds(100))
+            refused = try await PSQL.run(proxy.url(), "SELECT 1", timeout: 10).status != 0
+        }
+        #expect(refused, "pgring stopped accepting after SHUTDOWN")
+    }
+}
