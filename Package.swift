@@ -70,10 +70,20 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The admin console client of pgringctl: a small PostgreSQL client (SCRAM), result formatting.
+        .target(
+            name: "AdminClient",
+            dependencies: [
+                "PGWire", "PGAuth", "HashRing",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "pgringctl",
             dependencies: [
-                "HashRing", "Config",
+                "HashRing", "Config", "AdminClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -89,6 +99,11 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "ConfigTests", dependencies: ["Config"], swiftSettings: strict),
+        .testTarget(
+            name: "PGRingCtlTests",
+            dependencies: ["AdminClient", "HashRing", "PGWire", "PGAuth", .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "PGRingServerTests",
             dependencies: [

@@ -1,34 +1,14 @@
+import AdminClient
 import Foundation
 
 /// Printing for every pgringctl command: aligned text tables, key/value blocks and JSON.
 enum Output {
-    /// Column alignment in a table.
-    enum Alignment {
-        /// Padded on the right (text).
-        case left
-        /// Padded on the left (numbers).
-        case right
-    }
+    /// Column alignment in a table (`.left` for text, `.right` for numbers).
+    typealias Alignment = TextTable.Alignment
 
     /// A table with a header row, columns padded to their widest cell, separated by two spaces.
     static func table(header: [String], alignments: [Alignment], rows: [[String]]) -> String {
-        let all = [header] + rows
-        var widths = [Int](repeating: 0, count: header.count)
-        for row in all {
-            for (column, cell) in row.enumerated() where column < widths.count {
-                widths[column] = max(widths[column], cell.count)
-            }
-        }
-        return all.map { row in
-            row.enumerated().map { column, cell in
-                let padding = String(repeating: " ", count: max(0, widths[column] - cell.count))
-                let alignment = column < alignments.count ? alignments[column] : .left
-                switch alignment {
-                case .left: return column == row.count - 1 ? cell : cell + padding
-                case .right: return padding + cell
-                }
-            }.joined(separator: "  ")
-        }.joined(separator: "\n")
+        TextTable.render(header: header, alignments: alignments, rows: rows)
     }
 
     /// `key  value` lines with the keys padded to the same width.

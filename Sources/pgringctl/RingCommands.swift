@@ -1,3 +1,4 @@
+import AdminClient
 import ArgumentParser
 import HashRing
 
@@ -5,8 +6,12 @@ import HashRing
 struct RingCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ring",
-        abstract: "Inspect the consistent-hash ring and plan changes (offline, from a config file).",
-        discussion: "The placement rules are specified in docs/ring.md.",
+        abstract: "Inspect the consistent-hash ring and plan changes.",
+        discussion: """
+            With --config FILE the ring comes from a configuration file (offline); without it, from the \
+            running pgring's SHOW RING (--admin URL), rebuilt locally with the same placement. The placement \
+            rules are specified in docs/ring.md.
+            """,
         subcommands: [RingShowCommand.self, RingLocateCommand.self, RingPlanCommand.self]
     )
 }
@@ -22,14 +27,26 @@ struct RingPlanCommand: ParsableCommand {
 
 /// Options every `ring` command takes.
 struct RingSourceOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The pgring configuration file (TOML).", valueName: "file"))
-    var config: String
+    @Option(name: .long, help: ArgumentHelp(
+        "The pgring configuration file (TOML). Without it the ring is read from the running pgring.",
+        valueName: "file"))
+    var config: String?
 
     @Flag(name: .long, help: "Print JSON instead of a table.")
     var json = false
 
-    /// The ring the configuration file defines.
+    @OptionGroup var connection: AdminConnectionOptions
+
+    /// The ring the configuration file defines, or (without `--config`) the one the running pgring reports.
     func loadRing() throws -> ConsistentHashRing {
-        try RingLoader.ring(configurationPath: config)
+        if let config {
+            return try RingLoader.ring(configurationPath: config)
+        }
+        let result = try connection.run("SHOW RING")
+        do {
+            return try AdminRing.ring(from: result)
+        } catch {
+            throw CommandFailure(message: error.message)
+        }
     }
 }

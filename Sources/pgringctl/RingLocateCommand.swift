@@ -1,7 +1,8 @@
 import ArgumentParser
 import HashRing
 
-/// `pgringctl ring locate KEY [--type int|text|uuid] --config FILE [--json]`: the key's hash and shard.
+/// `pgringctl ring locate KEY [--type int|text|uuid] [--config FILE | --admin URL] [--json]`: the key's hash and
+/// shard, from a configuration file or the running pgring's SHOW RING.
 struct RingLocateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "locate",

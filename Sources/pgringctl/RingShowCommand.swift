@@ -1,7 +1,8 @@
 import ArgumentParser
 import HashRing
 
-/// `pgringctl ring show --config FILE [--json]`: each shard's share of the keyspace, weight and points.
+/// `pgringctl ring show [--config FILE | --admin URL] [--json]`: each shard's share of the keyspace, weight and
+/// points, from a configuration file or the running pgring's SHOW RING.
 struct RingShowCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "show",

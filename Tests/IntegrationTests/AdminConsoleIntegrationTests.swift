@@ -128,4 +128,47 @@ struct AdminConsoleIntegrationTests {
         }
         #expect(refused, "pgring stopped accepting after SHUTDOWN")
     }
+
+    @Test("pgringctl against the running pgring: status, pools, shards, stats, clients, servers, ring, pause/resume, text and --json, clear errors")
+    func pgringctl() async throws {
+        let proxy = try await Self.start()
+        defer { Task { await proxy.stop() } }
+        let traffic = try await PSQL.run(proxy.url(), "SELECT 1")
+        #expect(traffic.status == 0, "\(traffic)")
+        let admin = proxy.url(user: "admin", password: "admin", database: "pgring")
+        let stats = proxy.url(user: "stats", password: "stats", database: "pgring")
+
+        let status = try await RingIntegrationTests.pgringctl(["status", "--admin", admin])
+        #expect(status.status == 0 && status.stdout.contains("pgring") && status.stdout.contains("shard0"), "\(status)")
+        for command in ["pools", "shards", "stats", "clients", "servers"] {
+            let text = try await RingIntegrationTests.pgringctl([command, "--admin", stats])
+            #expect(text.status == 0 && !text.stdout.isEmpty, "\(command): \(text)")
+            let json = try await RingIntegrationTests.pgringctl([command, "--admin", stats, "--json"])
+            #expect(json.status == 0, "\(command) --json: \(json)")
+            let parsed = try? JSONSerialization.jsonObject(with: Data(json.stdout.utf8))
+            #expect(parsed is [Any], "\(command) --json prints a JSON array: \(json.stdout)")
+        }
+        let shards = try await RingIntegrationTests.pgringctl(["shards", "--admin", stats, "--json"])
+        let rows = (try? JSONSerialization.jsonObject(with: Data(shards.stdout.utf8))) as? [[String: Any]] ?? []
+        #expect(rows.contains { $0["shard"] as? String == "shard0" && $0["role"] as? String == "primary" }, "\(shards.stdout)")
+
+        // The live ring locates a key exactly as the offline ring of the same configuration.
+        let live = try await RingIntegrationTests.pgringctl(["ring", "locate", "42", "--admin", stats, "--json"])
+        let config = try RingIntegrationTests.writeConfig(shards: proxy.configuration.shards.map { ($0.name, $0.weight) })
+        let offline = try await RingIntegrationTests.pgringctl(["ring", "locate", "42", "--config", config, "--json"])
+        #expect(live.status == 0 && offline.status == 0, "\(live) \(offline)")
+        let liveShard = ((try? JSONSerialization.jsonObject(with: Data(live.stdout.utf8))) as? [String: Any])?["shard"] as? String
+        let offlineShard = ((try? JSONSerialization.jsonObject(with: Data(offline.stdout.utf8))) as? [String: Any])?["shard"] as? String
+        #expect(liveShard != nil && liveShard == offlineShard, "\(live.stdout) vs \(offline.stdout)")
+
+        let pause = try await RingIntegrationTests.pgringctl(["pause", "shard0", "--admin", admin])
+        #expect(pause.status == 0 && pause.stdout.contains("PAUSE"), "\(pause)")
+        let resume = try await RingIntegrationTests.pgringctl(["resume", "shard0", "--admin", admin, "--json"])
+        #expect(resume.status == 0 && resume.stdout.contains("RESUME"), "\(resume)")
+        let denied = try await RingIntegrationTests.pgringctl(["pause", "--admin", stats])
+        #expect(denied.status == 3 && denied.stderr.contains("permission denied"), "\(denied)")
+        let unreachable = try await RingIntegrationTests.pgringctl(["status", "--admin", "postgres://admin:secret@127.0.0.1:1/pgring"])
+        #expect(unreachable.status == 2 && unreachable.stderr.contains("cannot reach pgring"), "\(unreachable)")
+        #expect(!unreachable.stderr.contains("secret"), "no password in errors: \(unreachable)")
+    }
 }
