@@ -22,6 +22,8 @@ extension ShardRoutingStateMachine {
         var startsReadOnly = false
         var writes = false
         var routableCount = 0
+        /// Why each statement went to its shard (metrics).
+        var reasons: [RouteReason] = []
     }
 
     /// Decides what to do with one unit.
@@ -65,7 +67,9 @@ extension ShardRoutingStateMachine {
             target.role = .replica
         }
         if !replicaReads || !table.shardsWithReplicas.contains(target.shard) { target.role = .primary }
-        return run(unit, target: target, route: route, overlay: overlay, held: held)
+        let step = run(unit, target: target, route: route, overlay: overlay, held: held)
+        if case .forward = step { routedReasons.append(contentsOf: route.reasons) }
+        return step
     }
 
     /// Runs a routed unit on `target`: on the held server when it can, after leasing one otherwise.
@@ -249,7 +253,8 @@ extension ShardRoutingStateMachine {
                     return route
                 }
                 route.local = decision
-            case .shard(let shard, let role, _):
+            case .shard(let shard, let role, let reason):
+                route.reasons.append(reason)
                 if var target = route.target {
                     guard target.shard == shard else {
                         route.rejection = RoutingError(

@@ -117,6 +117,8 @@ public struct ShardRoutingStateMachine: Sendable {
     public internal(set) var minimumLSNs: [String: LSN] = [:]
     /// True when a unit that writes was sent on the current lease.
     var leaseWrote = false
+    /// Why the statements sent since the last ``takeRoutedReasons()`` went where they went.
+    var routedReasons: [RouteReason] = []
     /// Reads outside transactions may use replicas (`routing.replica_reads`).
     public let replicaReads: Bool
     /// Most prepared statements remembered per client (a bound for a misbehaving client).
@@ -141,6 +143,13 @@ public struct ShardRoutingStateMachine: Sendable {
     public mutating func takeLeaseWrote() -> Bool {
         defer { leaseWrote = false }
         return leaseWrote
+    }
+
+    /// The reasons of the statements routed since the last call (for the routing metrics), and forgets them.
+    public mutating func takeRoutedReasons() -> [RouteReason] {
+        guard !routedReasons.isEmpty else { return [] }
+        defer { routedReasons.removeAll(keepingCapacity: true) }
+        return routedReasons
     }
 
     /// Records the primary's WAL position after this client's write on `shard`.

@@ -145,4 +145,22 @@ import Testing
         _ = session.run([.query("UPDATE accounts SET balance = 0")])  // refused: no key
         #expect(session.takeLeaseWrote() == false)
     }
+
+    // MARK: - Routing reasons (metrics)
+
+    @Test func routedReasonsAreCountedOncePerSentStatementNotPerLook() {
+        var session = RoutingSession()
+        let key = Shards.key(on: "b")
+        // First look: a lease is needed, nothing is sent, nothing is counted.
+        session.pending = Wire.frontend([.query("SELECT * FROM accounts WHERE user_id = \(key)")])
+        #expect(session.step() == .lease(.init(shard: "b", role: .replica)))
+        #expect(session.machine.takeRoutedReasons().isEmpty)
+        // Sent on the leased replica: one statement routed by key.
+        _ = session.step(held: .on("b", .replica))
+        #expect(session.machine.takeRoutedReasons() == [.key])
+        _ = session.run([.query("/* pgring:shard=a */ SELECT * FROM accounts")], held: .on("a", .replica))
+        _ = session.run([.query("SELECT 1")], held: .on("a", .replica))
+        #expect(session.machine.takeRoutedReasons() == [.hint, .noTable])
+        #expect(session.machine.takeRoutedReasons().isEmpty)
+    }
 }

@@ -52,6 +52,9 @@ extension ClientSessionHandler {
         }
         if wroteToClient { context.flush() }
         flushOutgoing(context: context)
+        if let reasons = shardRouter?.takeRoutedReasons(), !reasons.isEmpty {
+            for reason in reasons { runtime.metrics.routed(outcome: RoutingOutcome(reason)) }
+        }
     }
 
     /// Leases a server connection for `target`: the primary, or a replica that is in rotation and has
@@ -156,6 +159,18 @@ extension ClientSessionHandler {
                 pool.release(server, reset: false)
                 handler.pumpRouting(context: boundContext.value)
             }
+        }
+    }
+}
+
+extension RoutingOutcome {
+    /// The metrics outcome of a router reason.
+    init(_ reason: RouteReason) {
+        switch reason {
+        case .key: self = .byKey
+        case .hint, .sessionKey, .pin: self = .byHint
+        case .noKeyPolicy, .multipleShards: self = .noKeyPolicy
+        case .noTable, .globalTable, .transaction, .globalWrite: self = .default
         }
     }
 }
