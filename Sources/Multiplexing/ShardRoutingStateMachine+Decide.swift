@@ -178,13 +178,21 @@ extension ShardRoutingStateMachine {
     // MARK: - Collecting and combining
 
     /// The unit's routable statements, in order; Parses go into `overlay` (committed when the unit is consumed).
-    func collect(_ unit: Unit, overlay: inout [String: StatementInfo]) -> [Routable] {
+    mutating func collect(_ unit: Unit, overlay: inout [String: StatementInfo]) -> [Routable] {
         var routables: [Routable] = []
         unit.forEachMessage { message in
             switch message.id {
             case FrontendMessageID.query.rawValue:
                 let sql = (try? Query.decode(from: message))?.sql ?? ""
-                routables.append(Routable(analysis: StatementAnalyzer().analyze(sql), parameters: nil, sql: sql))
+                // A unit that waited for a lease is looked at again: its Query is analysed once.
+                let analysis: AnalyzedStatement
+                if let cached = lastQuery, cached.sql == sql {
+                    analysis = cached.analysis
+                } else {
+                    analysis = StatementAnalyzer().analyze(sql)
+                    lastQuery = (sql, analysis)
+                }
+                routables.append(Routable(analysis: analysis, parameters: nil, sql: sql))
             case FrontendMessageID.parse.rawValue:
                 if let parse = try? Parse.decode(from: message) {
                     overlay[parse.statementName] = Self.info(of: parse)

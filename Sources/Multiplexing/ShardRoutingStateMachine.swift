@@ -115,6 +115,8 @@ public struct ShardRoutingStateMachine: Sendable {
     public internal(set) var lastWrites: [String: LSN] = [:]
     /// Per shard: the position set with `SET pgring.min_lsn`.
     public internal(set) var minimumLSNs: [String: LSN] = [:]
+    /// The last Query analysed (a unit routed after a lease is decided twice).
+    var lastQuery: (sql: String, analysis: AnalyzedStatement)?
     /// True when a unit that writes was sent on the current lease.
     var leaseWrote = false
     /// Why the statements sent since the last ``takeRoutedReasons()`` went where they went.

@@ -46,7 +46,11 @@ extension PoolStateMachine {
         }
 
         connections[id] = newState
-        if newState == nil, !connectionAffinity.isEmpty { connectionAffinity[id] = nil }
+        if newState == nil {
+            if !connectionAffinity.isEmpty { connectionAffinity[id] = nil }
+            // The excess left by a shrinking ``reconfigure(_:now:)`` only goes down; gone once back in limits.
+            overLimitAllowance = totalCount > hardCeiling ? min(overLimitAllowance, totalCount) : 0
+        }
         assert(verifyInvariants(), "pool invariants broken: \(invariantViolations())")
     }
 

@@ -33,9 +33,14 @@ extension PoolStateMachine {
         if idle != Set(idleConnections) || idle.count != idleConnections.count {
             violations.append("idle list \(idleConnections) does not match idle states \(idle.sorted())")
         }
-        let ceiling = effectiveLimits.maxConnections + effectiveLimits.reserveConnections
+        // After a shrink the count may stay above the new ceiling (leased connections are never taken away)
+        // but never above what the shrink found, and only while it is still above the ceiling.
+        let ceiling = max(hardCeiling, overLimitAllowance)
         if totalCount > ceiling {
             violations.append("\(totalCount) connections exceed the maximum plus reserve \(ceiling)")
+        }
+        if overLimitAllowance != 0 && totalCount <= hardCeiling {
+            violations.append("over-limit allowance \(overLimitAllowance) kept although \(totalCount) is within \(hardCeiling)")
         }
         if !waiting.isEmpty && !idleConnections.isEmpty {
             violations.append("\(waiting.count) requests wait while \(idleConnections.count) connections are idle")

@@ -52,14 +52,18 @@ extension PoolStateMachine {
     /// COPY, failed reset) and must not serve anyone else. A reusable connection goes to the longest-waiting
     /// request, or becomes idle, or is closed when the pool already keeps enough idle connections. A
     /// connection that is not reusable, past its lifetime, or released while the pool shuts down is closed,
-    /// and a replacement is opened if requests are waiting. Releasing an ID that is not leased does nothing.
+    /// and a replacement is opened if requests are waiting. After ``reconfigure(_:now:)`` shrank the pool, a
+    /// connection released while the pool still counts more than the maximum plus reserve is closed even if
+    /// requests wait. Releasing an ID that is not leased does nothing.
     @_specialize(exported: true, where RequestID == Int)
     public mutating func connectionReleased(_ id: PoolConnectionID, reusable: Bool, now: PoolInstant) -> [Action] {
         guard case .leased(_, let establishedAt, _)? = connections[id] else {
             return []
         }
         var actions: [Action]
-        if isShuttingDown || !reusable || isPastLifetime(establishedAt: establishedAt, now: now) {
+        // Over the ceiling (only after a shrinking reconfigure): close, even if requests wait, so the pool
+        // reaches its new size under sustained load too; the waiters are served by the connections that stay.
+        if isShuttingDown || !reusable || isPastLifetime(establishedAt: establishedAt, now: now) || totalCount > hardCeiling {
             actions = [close(id)]
         } else {
             actions = handOver(id, establishedAt: establishedAt, now: now)

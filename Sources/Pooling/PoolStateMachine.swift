@@ -8,7 +8,10 @@
 /// **Rules it keeps** (checked by ``verifyInvariants()`` after every state change in debug builds):
 /// - connecting + idle + leased never exceeds ``PoolEffectiveLimits/maxConnections`` plus
 ///   ``PoolEffectiveLimits/reserveConnections`` (the reserve opens only after a request waited
-///   ``PoolConfiguration/reserveTimeout``; connections beyond the maximum close when released);
+///   ``PoolConfiguration/reserveTimeout``; connections beyond the maximum close when released), except
+///   just after ``reconfigure(_:now:)`` shrank the pool under leased connections: then at most
+///   ``overLimitAllowance``, which only goes down as the excess closes on release and is 0 again once the
+///   count is back within the limit;
 /// - every connection is in exactly one state: connecting, idle or leased (``ConnectionState``);
 /// - a connection is leased to at most one request at a time;
 /// - requests are served first in, first out; a request never waits while an idle connection exists;
@@ -66,10 +69,16 @@ public struct PoolStateMachine<RequestID: Hashable & Sendable>: Sendable {
         var error: PoolError
     }
 
-    /// The configuration the pool was created with, as given.
-    public let configuration: PoolConfiguration
+    /// The configuration the pool runs with, as given (changed by ``reconfigure(_:now:)``).
+    public internal(set) var configuration: PoolConfiguration
     /// The limits the pool enforces (``configuration`` clamped).
-    public let effectiveLimits: PoolEffectiveLimits
+    public internal(set) var effectiveLimits: PoolEffectiveLimits
+    /// After a reconfiguration to fewer connections: how many connections the pool may still count although
+    /// that is above ``hardCeiling`` (leased connections are never taken away). Set by
+    /// ``reconfigure(_:now:)`` to the count it found; lowered to the count at every close; back to 0 as soon
+    /// as the count is within ``hardCeiling``, so from then on the ceiling holds strictly again. Never raised
+    /// by anything but a reconfiguration, and nothing ever opens a connection while above ``hardCeiling``.
+    var overLimitAllowance = 0
 
     /// Every connection the pool counts, by ID. Changed only through `changeState(of:to:)`.
     var connections: [PoolConnectionID: ConnectionState] = [:]
@@ -115,6 +124,12 @@ public struct PoolStateMachine<RequestID: Hashable & Sendable>: Sendable {
     /// Connecting + idle + leased.
     var totalCount: Int {
         connections.count
+    }
+
+    /// The most connections the pool may count at all: ``PoolEffectiveLimits/maxConnections`` plus
+    /// ``PoolEffectiveLimits/reserveConnections`` (exceeded only by ``overLimitAllowance`` after a shrink).
+    var hardCeiling: Int {
+        effectiveLimits.maxConnections + effectiveLimits.reserveConnections
     }
 
     /// How many connections the pool may open up to right now: ``PoolEffectiveLimits/maxConnections``, plus

@@ -77,6 +77,20 @@ struct PGRingCommand: AsyncParsableCommand {
                 logger: logger
             )
         )
+        // RELOAD (admin console) and SIGHUP read this file again.
+        runtime.configurationPath = path
+        signal(SIGHUP, SIG_IGN)
+        let hangup = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
+        hangup.setEventHandler {
+            switch runtime.reload() {
+            case .success(let changes):
+                logger.info("SIGHUP: configuration reloaded", metadata: ["changes": "\(changes.joined(separator: "; "))"])
+            case .failure(let error):
+                logger.error("SIGHUP: configuration not reloaded", metadata: ["reason": "\(error)"])
+            }
+        }
+        hangup.resume()
+        defer { hangup.cancel() }
         // The admin console's SHUTDOWN: the same graceful shutdown as SIGTERM.
         runtime.setShutdownHandler { Task { await serviceGroup.triggerGracefulShutdown() } }
         do {

@@ -62,7 +62,7 @@ struct AdminConsoleIntegrationTests {
         case "SHOW CLIENTS":
             #expect(lines.contains { $0.contains("|stats|pgring|") && $0.contains("admin console (stats)") }, "\(result.stdout)")
         case "SHOW CONFIG":
-            #expect(lines.contains("pool.mode|transaction|no"), "\(result.stdout)")
+            #expect(lines.contains("pool.mode|transaction|yes"), "\(result.stdout)")
             #expect(!result.stdout.contains("password") && !result.stdout.contains("|app|app"), "no secrets: \(result.stdout)")
         default:
             #expect(lines.count > 2, "\(result.stdout)")
@@ -170,5 +170,86 @@ struct AdminConsoleIntegrationTests {
         let unreachable = try await RingIntegrationTests.pgringctl(["status", "--admin", "postgres://admin:secret@127.0.0.1:1/pgring"])
         #expect(unreachable.status == 2 && unreachable.stderr.contains("cannot reach pgring"), "\(unreachable)")
         #expect(!unreachable.stderr.contains("secret"), "no password in errors: \(unreachable)")
+    }
+
+    /// A configuration file for the test cluster with this pool size (and `extra` TOML appended).
+    static func writeConfig(_ path: String, poolSize: Int, extra: String = "") throws {
+        let cluster = try TestCluster.current()
+        var text = """
+            [pgring]
+            listen_host = "127.0.0.1"
+            listen_port = 28791
+            admin_users = ["admin"]
+            [server]
+            user = "app"
+            password = "app"
+            tls = "disable"
+            [pool]
+            mode = "transaction"
+            size = \(poolSize)
+            max_idle = \(poolSize)
+            [[databases]]
+            name = "app"
+            [[users]]
+            name = "app"
+            password = "app"
+            [[users]]
+            name = "admin"
+            password = "admin"
+
+            """
+        for shard in cluster.shardConfigurations {
+            text += "[[shards]]\nname = \"\(shard.name)\"\nprimary = \"\(shard.primary)\"\nreplicas = [\(shard.replicas.map { "\"\($0)\"" }.joined(separator: ", "))]\n"
+        }
+        try (text + extra).write(toFile: path, atomically: true, encoding: .utf8)
+    }
+
+    @Test("RELOAD under pgbench load grows a pool with zero client errors; a broken file and a ring change are refused and the old configuration keeps running")
+    func reloadUnderLoad() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("pgring-reload-\(UUID().uuidString).toml").path
+        try Self.writeConfig(path, poolSize: 2)
+        let loaded = try ConfigurationLoader.load(path: path)
+        let proxy = try await ProxyHarness.start { $0 = loaded; $0.pgring.listenHost = "127.0.0.1" }
+        defer { Task { await proxy.stop() } }
+        proxy.runtime.configurationPath = path
+        let script = FileManager.default.temporaryDirectory.appendingPathComponent("pgring-reload-\(UUID().uuidString).sql").path
+        try "SELECT pg_sleep(0.01);\n".write(toFile: script, atomically: true, encoding: .utf8)
+        // -t, not -T: pgbench's -T timer is a SIGALRM, which a child of the test process may have blocked.
+        let load = Task {
+            try await Command.run("pgbench", ["-n", "-f", script, "-c", "20", "-j", "2", "-t", "150", proxy.url()], timeout: 120)
+        }
+        try await Task.sleep(for: .seconds(2))
+        func activeMax() async throws -> Int {
+            let pools = try await Self.console(proxy, "SHOW POOLS")
+            let rows = pools.stdout.split(separator: "\n").dropFirst().map { $0.split(separator: "|", omittingEmptySubsequences: false) }
+            return rows.compactMap { $0.count > 7 ? Int($0[7]) : nil }.max() ?? 0
+        }
+        #expect(try await activeMax() <= 2, "pool size 2 before the reload")
+        try Self.writeConfig(path, poolSize: 8)
+        let reloaded = try await Self.console(proxy, "RELOAD")
+        #expect(reloaded.status == 0, "\(reloaded)")
+        var grown = 0
+        for _ in 0..<20 where grown <= 2 {
+            try await Task.sleep(for: .milliseconds(200))
+            grown = try await activeMax()
+        }
+        #expect(grown > 2, "after RELOAD the pool serves with more than 2 connections: \(grown)")
+
+        // A broken file: refused with the key named; a ring change: refused with the pointer to rebalance.
+        try Self.writeConfig(path, poolSize: 8, extra: "[routing]\nmax_replica_lag_bytes = -5\n")
+        let broken = try await Self.console(proxy, "RELOAD")
+        #expect(broken.status != 0 && broken.stderr.contains("routing.max_replica_lag_bytes"), "\(broken)")
+        var ringChange = try String(contentsOfFile: path, encoding: .utf8)
+        ringChange = ringChange.replacingOccurrences(of: "[[shards]]\nname = \"shard1\"", with: "[[shards]]\nname = \"shard1\"\nweight = 3")
+        try Self.writeConfig(path, poolSize: 8)
+        try ringChange.replacingOccurrences(of: "max_replica_lag_bytes = -5", with: "").write(toFile: path, atomically: true, encoding: .utf8)
+        let ring = try await Self.console(proxy, "RELOAD")
+        #expect(ring.status != 0 && ring.stderr.contains("rebalance"), "\(ring)")
+
+        let result = try await load.value
+        #expect(result.status == 0, "\(result)")
+        #expect(result.stdout.contains("number of transactions actually processed: 3000/3000"), "zero client errors: \(result.stdout)")
+        let config = try await Self.console(proxy, "SHOW CONFIG")
+        #expect(config.stdout.contains("pool.size|8|"), "the reloaded size is what runs: \(config.stdout)")
     }
 }

@@ -34,9 +34,13 @@ enum AdminConsole {
             runtime.pauseGate.resume(shard: shard)
             return eventLoop.makeSucceededFuture(AdminResult(tag: "RESUME"))
         case .reload:
-            return eventLoop.makeFailedFuture(AdminError(
-                sqlState: "0A000", message: "RELOAD is not implemented yet",
-                hint: "Restart pgring to apply a new configuration (SIGTERM lets sessions finish first)."))
+            switch runtime.reload() {
+            case .success:
+                return eventLoop.makeSucceededFuture(AdminResult(tag: "RELOAD"))
+            case .failure(let error):
+                return eventLoop.makeFailedFuture(AdminError(sqlState: "F0000", message: error.description,
+                                                             hint: "Fix the file and RELOAD again; nothing was changed."))
+            }
         case .kill(let id):
             guard runtime.sessions.kill(clientID: id) else {
                 return eventLoop.makeFailedFuture(AdminError(sqlState: "42704", message: "no client with id \(id)", hint: "See SHOW CLIENTS."))
@@ -133,7 +137,7 @@ enum AdminConsole {
             }
             return AdminResult(columns: ["shard", "weight", "vnodes", "keyspace_share", "version", "fingerprint"], rows: rows, tag: "SHOW")
         case .config:
-            return AdminResult(columns: ["key", "value", "reloadable"], rows: configRows(configuration).map { [$0.0, $0.1, "no"] }, tag: "SHOW")
+            return AdminResult(columns: ["key", "value", "reloadable"], rows: configRows(configuration).map { [$0.0, $0.1, isReloadable($0.0) ? "yes" : "no"] }, tag: "SHOW")
         case .lists:
             let pools = runtime.allPools
             let servers = pools.reduce(0) { $0 + $1.snapshot.totalConnections }
@@ -150,6 +154,14 @@ enum AdminConsole {
         case .clients:
             return AdminResult(tag: "SHOW")  // answered by clients(_:on:)
         }
+    }
+
+    /// True for the keys RELOAD applies (``PGRingRuntime/reload()``).
+    static func isReloadable(_ key: String) -> Bool {
+        if key.hasPrefix("pool.") { return true }
+        if key.hasPrefix("routing.") { return key != "routing.default_shard" }
+        return ["pgring.max_client_conn", "pgring.client_idle_timeout", "pgring.admin_users", "pgring.stats_users",
+                "server.connect_timeout"].contains(key)
     }
 
     /// `SHOW CONFIG`: the settings that shape behaviour; never passwords, verifiers or key files' contents.

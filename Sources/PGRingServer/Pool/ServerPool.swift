@@ -75,6 +75,13 @@ final class ServerPool: Sendable {
         PoolInstant(nanoseconds: UInt64(max(0, (NIODeadline.now() - origin).nanoseconds)))
     }
 
+    /// RELOAD: new limits and timeouts for the running pool; nobody is dropped (connections over a smaller
+    /// size close as they come back).
+    func reconfigure(_ configuration: Pooling.PoolConfiguration) {
+        let actions = state.withLockedValue { $0.machine.reconfigure(configuration, now: now) }
+        run(actions, preferredLoop: nil)
+    }
+
     /// Starts the periodic tick that enforces timeouts (wait, idle, lifetime, connect).
     func start(tickInterval: TimeAmount = .milliseconds(100)) {
         let task = group.next().scheduleRepeatedTask(initialDelay: tickInterval, delay: tickInterval) { [weak self] _ in

@@ -57,6 +57,30 @@ final class ServerHealthMonitor: Sendable {
         }
     }
 
+    /// RELOAD: new replica lists (a shard whose servers changed starts over: its replicas are out of rotation
+    /// until their next check) and new lag limits.
+    func reconfigure(_ configuration: PGRingConfiguration) {
+        settings.withLockedValue { $0.configuration = configuration }
+        let limits = Self.limits(configuration.routing)
+        _ = state.withLockedValue { state in
+            var events: [HealthEvent] = []
+            for shard in configuration.shards {
+                let replicas = shard.replicas.map(\.description)
+                if var health = state.shards[shard.name], health.primary == shard.primary.description, health.replicas == replicas {
+                    events += health.reconfigure(limits)
+                    state.shards[shard.name] = health
+                } else {
+                    state.shards[shard.name] = ShardHealthStateMachine(primary: shard.primary.description, replicas: replicas, configuration: limits)
+                }
+                for server in [shard.primary] + shard.replicas {
+                    state.shardOfServer[server.description] = shard.name
+                    state.addresses[server.description] = server
+                }
+            }
+            return events
+        }
+    }
+
     static func limits(_ routing: RoutingSettings) -> ShardHealthStateMachine.Configuration {
         ShardHealthStateMachine.Configuration(
             maxLagBytes: UInt64(max(0, routing.maxReplicaLagBytes)), maxLagSeconds: max(0, routing.maxReplicaLagSeconds))

@@ -39,6 +39,7 @@ public final class PGRingRuntime: Sendable {
     /// PAUSE / RESUME of the admin console.
     let pauseGate = PauseGate()
     private let shutdownHandler = NIOLockedValueBox<(@Sendable () -> Void)?>(nil)
+    private let configurationPathBox = NIOLockedValueBox<String?>(nil)
     private let snapshotBox: NIOLockedValueBox<RuntimeSnapshot>
     private let routingTableBox: NIOLockedValueBox<RoutingTable?>
     private let poolsBox = NIOLockedValueBox<[PoolKey: ServerPool]>([:])
@@ -64,6 +65,26 @@ public final class PGRingRuntime: Sendable {
     /// shutdown; tests stop their harness).
     public func setShutdownHandler(_ handler: @escaping @Sendable () -> Void) {
         shutdownHandler.withLockedValue { $0 = handler }
+    }
+
+    /// The file RELOAD and SIGHUP read again (nil: started from a configuration in code).
+    public var configurationPath: String? {
+        get { configurationPathBox.withLockedValue { $0 } }
+        set { configurationPathBox.withLockedValue { $0 = newValue } }
+    }
+
+    /// Replaces the configuration snapshot (RELOAD); sessions read it at their next decision.
+    func replaceSnapshot(_ snapshot: RuntimeSnapshot) {
+        snapshotBox.withLockedValue { $0 = snapshot }
+    }
+
+    /// Removes the pools whose key matches and returns them (RELOAD: replicas removed).
+    func removePools(where matches: (PoolKey) -> Bool) -> [ServerPool] {
+        poolsBox.withLockedValue { pools in
+            let removed = pools.filter { matches($0.key) }
+            for key in removed.keys { pools[key] = nil }
+            return Array(removed.values)
+        }
     }
 
     /// SHUTDOWN: starts the graceful shutdown; without a handler, as SIGTERM would.
