@@ -4,7 +4,7 @@ import Routing
 
 extension ShardRoutingStateMachine {
     /// A statement of a unit that the router decides on: a Query, or a Bind of a known statement.
-    struct Routable {
+    struct Routable: Sendable {
         var analysis: AnalyzedStatement
         var parameters: [BindParameter]?
         var sql: String
@@ -40,7 +40,15 @@ extension ShardRoutingStateMachine {
             return failedTransactionAnswer(unit, held: held)
         }
         var overlay: [String: StatementInfo] = [:]
-        let routables = collect(unit, overlay: &overlay)
+        let routables: [Routable]
+        if let cached = lastCollected, cached.bytes == unit.bytes {
+            // The unit waited for a lease and is decided again: its statements were collected already.
+            routables = cached.routables
+            overlay = cached.overlay
+        } else {
+            routables = collect(unit, overlay: &overlay)
+            lastCollected = (unit.bytes, routables, overlay)
+        }
         var route = combine(routables, held: held, table: table)
         if unit.kind == .functionCall {
             route.target = route.target ?? Target(shard: table.router.configuration.defaultShard, role: .primary)
@@ -155,6 +163,7 @@ extension ShardRoutingStateMachine {
 
     /// Applies a consumed unit's Parses and Closes to the client's statements.
     mutating func commit(_ unit: Unit, overlay: [String: StatementInfo]) {
+        lastCollected = nil
         guard unit.kind == .extended else { return }
         unit.forEachMessage { message in
             switch message.id {

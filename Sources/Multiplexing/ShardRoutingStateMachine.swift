@@ -115,6 +115,9 @@ public struct ShardRoutingStateMachine: Sendable {
     public internal(set) var lastWrites: [String: LSN] = [:]
     /// Per shard: the position set with `SET pgring.min_lsn`.
     public internal(set) var minimumLSNs: [String: LSN] = [:]
+    /// The statements collected from the unit at the head (it is decided again once its lease arrives);
+    /// forgotten when a unit is consumed.
+    var lastCollected: (bytes: ByteBuffer, routables: [Routable], overlay: [String: StatementInfo])?
     /// The last Query analysed (a unit routed after a lease is decided twice).
     var lastQuery: (sql: String, analysis: AnalyzedStatement)?
     /// True when a unit that writes was sent on the current lease.
