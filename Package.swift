@@ -40,7 +40,7 @@ let package = Package(
         // Pool state machine, generic over a clock. No I/O.
         .target(name: "Pooling", swiftSettings: strict),
         // Config model, TOML parser, validation. No I/O beyond reading the file.
-        .target(name: "Config", dependencies: ["HashRing"], swiftSettings: strict),
+        .target(name: "Config", dependencies: ["HashRing", "Routing"], swiftSettings: strict),
         // The only I/O library: listeners, sessions, pools, cancel, services.
         .target(
             name: "PGRingServer",
@@ -98,7 +98,7 @@ let package = Package(
             dependencies: ["Multiplexing", "PGWire", "Routing", "HashRing", .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: strict
         ),
-        .testTarget(name: "ConfigTests", dependencies: ["Config"], swiftSettings: strict),
+        .testTarget(name: "ConfigTests", dependencies: ["Config", "Routing"], swiftSettings: strict),
         .testTarget(
             name: "PGRingCtlTests",
             dependencies: ["AdminClient", "HashRing", "PGWire", "PGAuth", .product(name: "NIOCore", package: "swift-nio")],

@@ -1,4 +1,5 @@
 import HashRing
+import Routing
 
 /// The whole pgring configuration, as loaded from a TOML file and validated.
 ///
@@ -283,9 +284,9 @@ public struct RoutingSettings: Sendable, Equatable {
     public var defaultShard: String? = nil
     /// `no_key_policy`: a statement on a sharded table without a key: "reject" (default), "default_shard" or
     /// "all_shards" (reads only).
-    public var noKeyPolicy: NoKeyPolicySetting = .reject
+    public var noKeyPolicy: NoKeyPolicy = .reject
     /// `global_writes`: a write to a global table: "reject" (default) or "all_shards".
-    public var globalWrites: GlobalWritesSetting = .reject
+    public var globalWrites: GlobalWritePolicy = .reject
     /// `volatile_functions`: more function names (besides nextval, setval, pg_advisory_lock...) whose call makes
     /// a statement a write. Default [].
     public var volatileFunctions: [String] = []
@@ -295,7 +296,7 @@ public struct RoutingSettings: Sendable, Equatable {
     /// `replica_reads`: send reads outside transactions to replicas. Default true.
     public var replicaReads: Bool = true
     /// `replica_balance`: "round_robin" (default) or "least_outstanding".
-    public var replicaBalance: ReplicaBalance = .roundRobin
+    public var replicaBalance: ReplicaChooser.Balance = .roundRobin
     /// `replica_fallback`: when no replica of a shard is usable: "primary" (default: reads go to the primary)
     /// or "error" (reads fail with 57P03).
     public var replicaFallback: ReplicaFallback = .primary
@@ -316,27 +317,6 @@ public struct RoutingSettings: Sendable, Equatable {
     /// write (as last seen by the health checks) before it goes to the primary. Default 0 (go to the primary at once).
     public var readYourWritesWait: Double = 0
     public init() {}
-}
-
-/// `routing.no_key_policy` values.
-public enum NoKeyPolicySetting: String, Sendable, Equatable, CaseIterable {
-    case reject
-    case defaultShard = "default_shard"
-    case allShards = "all_shards"
-}
-
-/// `routing.global_writes` values.
-public enum GlobalWritesSetting: String, Sendable, Equatable, CaseIterable {
-    case reject
-    case allShards = "all_shards"
-}
-
-/// `routing.replica_balance` values.
-public enum ReplicaBalance: String, Sendable, Equatable, CaseIterable {
-    /// Each read goes to the next usable replica.
-    case roundRobin = "round_robin"
-    /// Each read goes to the usable replica with the fewest reads in flight through this pgring.
-    case leastOutstanding = "least_outstanding"
 }
 
 /// `routing.replica_fallback` values.

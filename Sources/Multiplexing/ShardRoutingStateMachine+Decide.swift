@@ -146,11 +146,6 @@ extension ShardRoutingStateMachine {
         return localAnswer(unit, overlay: overlay, tag: tag, rows: nil, status: .inTransaction)
     }
 
-    /// Sends the unit as it is.
-    func forwardStep(_ unit: Unit, silentQueries: [String] = [], statusOverride: TransactionStatus? = nil) -> Step {
-        .forward(unit.bytes, silentQueries: silentQueries, statusOverride: statusOverride)
-    }
-
     /// Sends the unit: its Parses and Closes become the client's statements.
     mutating func forward(
         _ unit: Unit, overlay: [String: StatementInfo], writes: Bool,
@@ -158,7 +153,7 @@ extension ShardRoutingStateMachine {
     ) -> Step {
         commit(unit, overlay: overlay)
         if writes { leaseWrote = true }
-        return forwardStep(unit, silentQueries: silentQueries, statusOverride: statusOverride)
+        return .forward(unit.bytes, silentQueries: silentQueries, statusOverride: statusOverride)
     }
 
     /// Applies a consumed unit's Parses and Closes to the client's statements.
@@ -168,10 +163,11 @@ extension ShardRoutingStateMachine {
         unit.forEachMessage { message in
             switch message.id {
             case FrontendMessageID.parse.rawValue:
-                if let parse = try? Parse.decode(from: message), let info = overlay[parse.statementName] ?? Optional(Self.info(of: parse)) {
-                    if statements[parse.statementName] != nil || statements.count < Self.maxStatements {
-                        statements[parse.statementName] = info
-                    }
+                // `collect` analysed every Parse of the unit into `overlay`: only the name is read here.
+                var payload = message.payload
+                if let name = TransactionMultiplexer.readCString(&payload), let info = overlay[name],
+                   statements[name] != nil || statements.count < Self.maxStatements {
+                    statements[name] = info
                 }
             case FrontendMessageID.close.rawValue:
                 var payload = message.payload

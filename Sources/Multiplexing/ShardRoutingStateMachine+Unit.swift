@@ -86,10 +86,7 @@ extension ShardRoutingStateMachine {
 
         /// Calls `body` for each frame of the unit.
         func forEachMessage(_ body: (RawMessage) -> Void) {
-            FrameBatch(validatedBytes: bytes).forEachFrame { message, _ in
-                body(message)
-                return true
-            }
+            forEachMessageWithOffset { message, _ in body(message) }
         }
     }
 }

@@ -1,3 +1,4 @@
+import Routing
 import HashRing
 import Testing
 
@@ -103,20 +104,20 @@ struct RoutingConfigurationTests {
         #expect(configuration.routing.readYourWritesWait == 1)
     }
 
-    @Test(arguments: NoKeyPolicySetting.allCases)
-    func everyNoKeyPolicyValueMaps(_ value: NoKeyPolicySetting) throws {
+    @Test(arguments: NoKeyPolicy.allCases)
+    func everyNoKeyPolicyValueMaps(_ value: NoKeyPolicy) throws {
         let configuration = try Self.load(["routing": "[routing]\nno_key_policy = \"\(value.rawValue)\"\n"])
         #expect(configuration.routing.noKeyPolicy == value)
     }
 
-    @Test(arguments: GlobalWritesSetting.allCases)
-    func everyGlobalWritesValueMaps(_ value: GlobalWritesSetting) throws {
+    @Test(arguments: GlobalWritePolicy.allCases)
+    func everyGlobalWritesValueMaps(_ value: GlobalWritePolicy) throws {
         let configuration = try Self.load(["routing": "[routing]\nglobal_writes = \"\(value.rawValue)\"\n"])
         #expect(configuration.routing.globalWrites == value)
     }
 
-    @Test(arguments: ReplicaBalance.allCases)
-    func everyReplicaBalanceValueMaps(_ value: ReplicaBalance) throws {
+    @Test(arguments: ReplicaChooser.Balance.allCases)
+    func everyReplicaBalanceValueMaps(_ value: ReplicaChooser.Balance) throws {
         let configuration = try Self.load(["routing": "[routing]\nreplica_balance = \"\(value.rawValue)\"\n"])
         #expect(configuration.routing.replicaBalance == value)
     }

@@ -1,4 +1,5 @@
 import HashRing
+import Routing
 
 /// Turns a parsed TOML document into a `PGRingConfiguration`, reporting every wrong type, unknown key,
 /// missing required key and malformed address on the way. Range and consistency checks are
@@ -109,12 +110,12 @@ struct ConfigurationMapper {
     func mapRouting(_ reader: ConfigurationTableReader) -> RoutingSettings {
         var routing = RoutingSettings()
         if let value = reader.string("default_shard") { routing.defaultShard = value }
-        if let value = reader.enumeration("no_key_policy", NoKeyPolicySetting.self) { routing.noKeyPolicy = value }
-        if let value = reader.enumeration("global_writes", GlobalWritesSetting.self) { routing.globalWrites = value }
+        if let value = reader.enumeration("no_key_policy", NoKeyPolicy.self) { routing.noKeyPolicy = value }
+        if let value = reader.enumeration("global_writes", GlobalWritePolicy.self) { routing.globalWrites = value }
         if let value = reader.strings("volatile_functions") { routing.volatileFunctions = value }
         if let value = reader.enumeration("hint_key_type", ShardingKeyType.self) { routing.hintKeyType = value }
         if let value = reader.boolean("replica_reads") { routing.replicaReads = value }
-        if let value = reader.enumeration("replica_balance", ReplicaBalance.self) { routing.replicaBalance = value }
+        if let value = reader.enumeration("replica_balance", ReplicaChooser.Balance.self) { routing.replicaBalance = value }
         if let value = reader.enumeration("replica_fallback", ReplicaFallback.self) { routing.replicaFallback = value }
         if let value = reader.integer("max_replica_lag_bytes") { routing.maxReplicaLagBytes = value }
         if let value = reader.seconds("max_replica_lag_seconds") { routing.maxReplicaLagSeconds = value }

@@ -119,9 +119,8 @@ enum AdminConsole {
             var rows: [[String?]] = []
             for shard in snapshot.shards {
                 let isPaused = flag(paused.all || paused.shards.contains(shard.name))
-                let primaryReachable = configuration.shards.first { $0.name == shard.name }.flatMap { runtime.health.serverStats($0.primary).reachable }
                 rows.append([shard.name, String(shard.weight), text(shard.keyspaceShare), "primary", shard.primary.address,
-                             flag(primaryReachable ?? shard.primary.reachable), nil, nil, nil, isPaused])
+                             flag(shard.primary.reachable), nil, nil, nil, isPaused])
                 for replica in shard.replicas {
                     rows.append([shard.name, String(shard.weight), text(shard.keyspaceShare), "replica", replica.address,
                                  flag(replica.reachable), flag(replica.inRotation), replica.lagBytes.map { String($0) },

@@ -15,7 +15,7 @@ extension ClientSessionHandler {
         loop: while true {
             let held: ShardRoutingStateMachine.Held?
             switch state {
-            case .multiplexing(_, .holding(let server)):
+            case .multiplexing(_, .holding):
                 guard let target = heldTarget, let multiplexer else { break loop }
                 held = ShardRoutingStateMachine.Held(
                     target: target,
@@ -23,7 +23,6 @@ extension ClientSessionHandler {
                     isUnsynced: multiplexer.unsynced,
                     status: multiplexer.transactionStatus,
                     isPinned: !multiplexer.pins.isEmpty || !multiplexer.listening.isEmpty)
-                _ = server
             case .multiplexing(_, .none):
                 held = nil
             case .multiplexing(_, .waiting), .multiplexing(_, .preparing), .multiplexing(_, .finishing), .multiplexing(_, .paused),

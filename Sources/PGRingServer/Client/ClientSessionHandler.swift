@@ -535,7 +535,6 @@ final class ClientSessionHandler: ChannelInboundHandler {
         poolKeyTemplate = key
         if mode != .session, let table = runtime.routingTable, !table.isTrivial {
             shardRouter = ShardRoutingStateMachine(replicaReads: configuration.routing.replicaReads)
-            heldTarget = ShardRoutingStateMachine.Target(shard: shard.name, role: .primary)
         }
         let pool = runtime.pool(for: key, shardName: shard.name)
         leaseRequestedAt = .now()

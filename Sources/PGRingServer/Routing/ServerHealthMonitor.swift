@@ -94,9 +94,9 @@ final class ServerHealthMonitor: Sendable {
 
     /// Runs checks every interval until the task is cancelled; then closes the connections.
     func run() async {
-        let interval = settings.withLockedValue { $0.configuration.routing.healthCheckInterval }
         while !Task.isCancelled {
             await checkAll()
+            let interval = settings.withLockedValue { $0.configuration.routing.healthCheckInterval }
             try? await Task.sleep(for: .milliseconds(Int64(max(0.01, interval) * 1000)))
         }
         let connections = state.withLockedValue { state -> [ServerConnection] in
@@ -191,7 +191,7 @@ final class ServerHealthMonitor: Sendable {
 
     /// A replica of `shard` for a read whose client needs `minimumLSN` replayed, or nil (use the primary).
     func chooseReplica(
-        shard: String, minimumLSN: LSN?, balance: ReplicaBalance, chooser: inout ReplicaChooser
+        shard: String, minimumLSN: LSN?, balance: ReplicaChooser.Balance, chooser: inout ReplicaChooser
     ) -> ServerAddress? {
         state.withLockedValue { state -> ServerAddress? in
             guard let health = state.shards[shard] else { return nil }
@@ -201,7 +201,7 @@ final class ServerHealthMonitor: Sendable {
                 minimumLSN: minimumLSN,
                 replayLSN: { health.replayLSN(of: $0) },
                 outstanding: { outstanding[$0, default: 0] },
-                balance: balance == .leastOutstanding ? .leastOutstanding : .roundRobin)
+                balance: balance)
             guard let chosen else { return nil }
             state.outstanding[chosen, default: 0] += 1
             return state.addresses[chosen]

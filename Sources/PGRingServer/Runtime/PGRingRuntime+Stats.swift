@@ -31,9 +31,12 @@ extension PGRingRuntime {
         }
         // Transaction-mode clients between transactions hold no server connection: they are idle.
         let idle = max(0, sessions.count - active - waiting)
+        let ring = self.ring
         let shares = Dictionary(ring?.shares().map { ($0.shard.name, $0.fraction) } ?? [], uniquingKeysWith: { first, _ in first })
         let shards = configuration.shards.map { shard in
-            var stats = ShardStats(configuration: shard, keyspaceShare: shares[shard.name] ?? 0, primaryReachable: reachability?.reachable(shard.primary))
+            // The primary: the reachability check, else (not run yet, or not running) the health checks.
+            let primaryReachable = reachability?.reachable(shard.primary) ?? self.health.serverStats(shard.primary).reachable
+            var stats = ShardStats(configuration: shard, keyspaceShare: shares[shard.name] ?? 0, primaryReachable: primaryReachable)
             // Replicas: reachability, lag and rotation from the replica health checks.
             stats.replicas = zip(shard.replicas, stats.replicas).map { address, replica in
                 var replica = replica
@@ -52,7 +55,7 @@ extension PGRingRuntime {
             clients: ClientCounts(active: active, idle: idle, waiting: waiting),
             pools: pools,
             shards: shards,
-            ring: RingStats(version: configuration.ring.version, fingerprint: ring.map { "\($0.fingerprint)" } ?? "none")
+            ring: RingStats(version: ring?.version ?? configuration.ring.version, fingerprint: ring.map { "\($0.fingerprint)" } ?? "none")
         )
     }
 }

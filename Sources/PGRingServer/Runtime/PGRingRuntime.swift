@@ -30,8 +30,8 @@ public final class PGRingRuntime: Sendable {
     let startedAt = Date()
     /// Per-event-loop buffers of the per-transaction metrics.
     let metricsBuffers: LoopMetricsBuffers
-    /// The ring of the configuration (for the stats port's keyspace shares); nil if it cannot be built.
-    let ring: ConsistentHashRing?
+    /// The ring in use (the routing table's; for the stats port's keyspace shares); nil if it cannot be built.
+    var ring: ConsistentHashRing? { routingTable?.ring }
     /// pgring's version, shown by the stats port.
     public static let version = "0.1.0-dev"
     /// Replica health and replay positions, for read routing.
@@ -50,7 +50,7 @@ public final class PGRingRuntime: Sendable {
         self.logger = logger
         self.metrics = metrics
         self.metricsBuffers = LoopMetricsBuffers(metrics: metrics)
-        self.ring = try? ConsistentHashRing(
+        let ring = try? ConsistentHashRing(
             weights: configuration.shards.map { ($0.name, $0.weight) },
             virtualNodes: configuration.ring.vnodes,
             version: configuration.ring.version)
@@ -116,8 +116,8 @@ public final class PGRingRuntime: Sendable {
             shardedTables: sharded,
             globalTables: Set(configuration.tables.filter(\.isGlobal).map(\.name)),
             defaultShard: routing.defaultShard ?? configuration.shards.first?.name ?? "",
-            noKeyPolicy: NoKeyPolicy(rawValue: routing.noKeyPolicy.rawValue) ?? .reject,
-            globalWrites: GlobalWritePolicy(rawValue: routing.globalWrites.rawValue) ?? .reject,
+            noKeyPolicy: routing.noKeyPolicy,
+            globalWrites: routing.globalWrites,
             volatileFunctions: Set(routing.volatileFunctions),
             hintKeyType: routing.hintKeyType)
         return RoutingTable(

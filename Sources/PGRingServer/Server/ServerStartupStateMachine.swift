@@ -150,30 +150,24 @@ struct ServerStartupStateMachine {
                   let request = try? AuthenticationRequest.decode(from: message)
             else { return fail(.protocolViolation("expected a SASL message")) }
             switch request {
-            case .saslContinue(let data):
-                switch scram.receiveServerFirst(data) {
-                case .sendClientFinal(let final):
+            case .saslContinue(let data), .saslFinal(let data):
+                let isFinal: Bool
+                if case .saslFinal = request { isFinal = true } else { isFinal = false }
+                switch isFinal ? scram.saslFinal(data) : scram.saslContinue(data) {
+                case .respond(let final):
                     state = .scram(scram)
                     return .sendSASLResponse(final)
-                case .authenticated:
-                    return fail(.protocolViolation("SCRAM finished before the server-final message"))
-                case .fail(let error):
-                    return fail(.authenticationFailed("SCRAM: \(error)"))
-                }
-            case .saslFinal(let data):
-                switch scram.receiveServerFinal(data) {
-                case .authenticated:
+                case .verified:
                     state = .scram(scram)
                     return .wait
-                case .sendClientFinal:
-                    return fail(.protocolViolation("unexpected SCRAM state"))
-                case .fail(let error):
-                    return fail(.authenticationFailed("SCRAM server signature: \(error)"))
+                case .outOfOrder(let why):
+                    return fail(.protocolViolation(why))
+                case .failed(let why):
+                    return fail(.authenticationFailed(why))
                 }
             case .ok:
-                // Only a server that proved it knows the password (AuthenticationSASLFinal) is accepted.
-                guard scram.isAuthenticated else {
-                    return fail(.authenticationFailed("the server sent AuthenticationOk without a verified SCRAM server signature"))
+                if let refusal = scram.authenticationOkRefusal {
+                    return fail(.authenticationFailed(refusal))
                 }
                 authenticatedKeys = scram.authenticatedKeys
                 state = .awaitingReady
