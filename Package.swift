@@ -37,6 +37,9 @@ let package = Package(
             dependencies: ["PGWire", "Routing", .product(name: "NIOCore", package: "swift-nio"), .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict
         ),
+        // Online rebalancing: the plan (ring diff per source/target pair), the SQL it runs, the persisted job.
+        // No I/O beyond the job's state file.
+        .target(name: "Rebalancing", dependencies: ["HashRing"], swiftSettings: strict),
         // Pool state machine, generic over a clock. No I/O.
         .target(name: "Pooling", swiftSettings: strict),
         // Config model, TOML parser, validation. No I/O beyond reading the file.
@@ -45,7 +48,7 @@ let package = Package(
         .target(
             name: "PGRingServer",
             dependencies: [
-                "PGWire", "PGAuth", "HashRing", "Pooling", "Config", "Multiplexing",
+                "PGWire", "PGAuth", "HashRing", "Pooling", "Config", "Multiplexing", "Rebalancing",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -93,6 +96,7 @@ let package = Package(
         .testTarget(name: "HashRingTests", dependencies: ["HashRing"], resources: [.copy("Vectors")], swiftSettings: strict),
         .testTarget(name: "RoutingTests", dependencies: ["Routing", "HashRing"], swiftSettings: strict),
         .testTarget(name: "PoolingTests", dependencies: ["Pooling"], swiftSettings: strict),
+        .testTarget(name: "RebalancingTests", dependencies: ["Rebalancing", "HashRing"], swiftSettings: strict),
         .testTarget(
             name: "MultiplexingTests",
             dependencies: ["Multiplexing", "PGWire", "Routing", "HashRing", .product(name: "NIOCore", package: "swift-nio")],
@@ -117,7 +121,7 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "PGRingServer", "Config", "HashRing",
+                "PGRingServer", "Config", "HashRing", "Rebalancing",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

@@ -22,6 +22,8 @@ public struct PGRingConfiguration: Sendable, Equatable {
     public var routing: RoutingSettings = .init()
     /// `[[tables]]`: the sharded and global tables.
     public var tables: [TableConfiguration] = []
+    /// `[rebalance]`: online rebalancing (`pgringctl rebalance`).
+    public var rebalance: RebalanceSettings = .init()
     /// `[[shards]]`: the shards, in file order (placement never depends on this order).
     public var shards: [ShardConfiguration]
     /// `[[databases]]`: the database names clients may connect to.
@@ -89,6 +91,27 @@ public struct StatsConfiguration: Sendable, Equatable {
     public var listenHost: String = "127.0.0.1"
     /// `listen_port`, default 9930.
     public var listenPort: Int = 9930
+    public init() {}
+}
+
+/// `[rebalance]` section: how online rebalancing logs in, where its job state lives, its bounds.
+public struct RebalanceSettings: Sendable, Equatable {
+    /// `user`: the role pgring uses for publications, subscriptions and the row copy and cleanup; PostgreSQL 15
+    /// needs a superuser to create a subscription. Default: `[server] user`.
+    public var user: String?
+    /// `password` of `user`. Default: `[server] password` (when `user` is not set either).
+    public var password: String?
+    /// `state_file`: where the job's state is kept (relative paths are relative to the configuration file).
+    /// Default "pgring-rebalance.json".
+    public var stateFile: String = "pgring-rebalance.json"
+    /// `cutover_timeout`: the longest writes of moving keys are held; past it the cutover is undone. Default 5 s.
+    public var cutoverTimeout: Double = 5
+    /// `cutover_attempts`: how many cutovers are tried before the job fails (it stays resumable). Default 3.
+    public var cutoverAttempts: Int = 3
+    /// `max_catchup_lag_bytes`: the replication lag under which the cutover starts. Default 1 MiB.
+    public var maxCatchupLagBytes: Int = 1_048_576
+    /// `delete_batch_size`: rows deleted from a source per statement after the cutover. Default 1000.
+    public var deleteBatchSize: Int = 1000
     public init() {}
 }
 

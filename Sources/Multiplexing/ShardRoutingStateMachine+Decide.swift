@@ -75,9 +75,38 @@ extension ShardRoutingStateMachine {
             target.role = .replica
         }
         if !replicaReads || !table.shardsWithReplicas.contains(target.shard) { target.role = .primary }
+        if let freeze = table.freeze, isFrozen(route, routables: routables, target: target, held: held, freeze: freeze, table: table) {
+            return .frozen
+        }
         let step = run(unit, target: target, route: route, overlay: overlay, held: held)
         if case .forward = step { routedReasons.append(contentsOf: route.reasons) }
         return step
+    }
+
+    /// True when a rebalance cutover must hold the unit: new work on a source shard's primary that writes (or
+    /// opens a transaction) and names a key in a moving range, or names the shard itself (a pin or a shard hint,
+    /// whose keys pgring cannot see). Statements of a transaction that was running before the freeze go on:
+    /// the cutover waits for that transaction instead.
+    private func isFrozen(
+        _ route: UnitRoute, routables: [Routable], target: Target, held: Held?, freeze: WriteFreeze, table: RoutingTable
+    ) -> Bool {
+        guard target.role == .primary, freeze.sources.contains(target.shard) else { return false }
+        var inTransaction = held.map { $0.status != .idle } ?? false
+        var unpinned = false
+        switch local {
+        case .pinned: inTransaction = true
+        case .unpinned: unpinned = true
+        case .none, .failedUnpinned: break
+        }
+        if inTransaction, held?.leasedDuringFreeze != true { return false }
+        guard route.writes || route.startsTransaction || unpinned || inTransaction else { return false }
+        if hints.pinnedShard != nil || routables.contains(where: { $0.analysis.hints.shard != nil }) { return true }
+        for routable in routables {
+            for hash in table.router.keyHashes(routable.analysis, parameters: routable.parameters, session: hints) where freeze.contains(hash) {
+                return true
+            }
+        }
+        return false
     }
 
     /// Runs a routed unit on `target`: on the held server when it can, after leasing one otherwise.

@@ -59,14 +59,18 @@ public struct ShardRoutingStateMachine: Sendable {
         public var status: TransactionStatus
         /// True when the client must keep this server connection (LISTEN, temporary table, advisory lock...).
         public var isPinned: Bool
+        /// True when the connection was leased while the table's current ``WriteFreeze`` was on (the cutover
+        /// does not wait for such a lease, so its transaction's writes of moving keys must wait too).
+        public var leasedDuringFreeze: Bool
 
         /// Creates a description of the held server connection.
-        public init(target: Target, isBusy: Bool, isUnsynced: Bool, status: TransactionStatus, isPinned: Bool) {
+        public init(target: Target, isBusy: Bool, isUnsynced: Bool, status: TransactionStatus, isPinned: Bool, leasedDuringFreeze: Bool = false) {
             self.target = target
             self.isBusy = isBusy
             self.isUnsynced = isUnsynced
             self.status = status
             self.isPinned = isPinned
+            self.leasedDuringFreeze = leasedDuringFreeze
         }
     }
 
@@ -81,6 +85,9 @@ public struct ShardRoutingStateMachine: Sendable {
         case answer(ByteBuffer, unsentParses: [ByteBuffer])
         /// Get a server connection for this target (the client holds none); frames stay pending.
         case lease(Target)
+        /// A rebalance cutover holds this unit (a write of a moving key): wait until the routing table changes,
+        /// then call ``next(_:held:table:)`` again; frames stay pending. A held server that is idle may go back.
+        case frozen
         /// Send these frames to the held server through the multiplexer, with these silent Queries first and
         /// this status shown in their ReadyForQuery.
         case forward(ByteBuffer, silentQueries: [String], statusOverride: TransactionStatus?)
@@ -174,7 +181,7 @@ public struct ShardRoutingStateMachine: Sendable {
         switch step {
         case .answer, .forward:
             pending = unit.length == bytes.readableBytes ? nil : bytes.getSlice(at: bytes.readerIndex + unit.length, length: bytes.readableBytes - unit.length)
-        case .idle, .wait, .lease:
+        case .idle, .wait, .lease, .frozen:
             break
         }
         return step

@@ -36,6 +36,9 @@ struct ConfigurationMapper {
         if let section = root.section("routing") {
             configuration.routing = mapRouting(section)
         }
+        if let section = root.section("rebalance") {
+            configuration.rebalance = mapRebalance(section)
+        }
         var origins = ConfigurationEntryOrigins()
 
         let shards = root.sectionArray("shards")
@@ -104,6 +107,20 @@ struct ConfigurationMapper {
         if let value = reader.integer("listen_port") { stats.listenPort = value }
         reader.reportUnknownKeys()
         return stats
+    }
+
+    /// `[rebalance]`.
+    func mapRebalance(_ reader: ConfigurationTableReader) -> RebalanceSettings {
+        var rebalance = RebalanceSettings()
+        if let value = reader.string("user") { rebalance.user = value }
+        if let value = reader.string("password") { rebalance.password = value }
+        if let value = reader.string("state_file") { rebalance.stateFile = value }
+        if let value = reader.seconds("cutover_timeout") { rebalance.cutoverTimeout = value }
+        if let value = reader.integer("cutover_attempts") { rebalance.cutoverAttempts = value }
+        if let value = reader.integer("max_catchup_lag_bytes") { rebalance.maxCatchupLagBytes = value }
+        if let value = reader.integer("delete_batch_size") { rebalance.deleteBatchSize = value }
+        reader.reportUnknownKeys()
+        return rebalance
     }
 
     /// `[routing]`.

@@ -61,6 +61,7 @@ public struct ConfigurationValidator {
         checkPool(into: &problems)
         checkRing(into: &problems)
         checkStats(into: &problems)
+        checkRebalance(into: &problems)
         checkShards(into: &problems)
         checkDatabases(into: &problems)
         checkUsers(into: &problems)
@@ -98,6 +99,22 @@ public struct ConfigurationValidator {
         checkSeconds(proxy.authFailureDelay, "pgring.auth_failure_delay", into: &problems)
         checkRange(proxy.maxClientConnections, 1...1_000_000, "pgring.max_client_conn", into: &problems)
         checkSeconds(proxy.clientIdleTimeout, "pgring.client_idle_timeout", into: &problems)
+    }
+
+    private func checkRebalance(into problems: inout [ConfigurationProblem]) {
+        let rebalance = configuration.rebalance
+        if rebalance.user?.isEmpty == true {
+            problems.append(.init(keyPath: "rebalance.user", message: "must not be empty; remove the key to use server.user"))
+        }
+        if rebalance.stateFile.isEmpty {
+            problems.append(.init(keyPath: "rebalance.state_file", message: "must not be empty (e.g. \"pgring-rebalance.json\")"))
+        }
+        if !rebalance.cutoverTimeout.isFinite || rebalance.cutoverTimeout <= 0 || rebalance.cutoverTimeout > 600 {
+            problems.append(.init(keyPath: "rebalance.cutover_timeout", message: "must be more than 0 and at most 600 seconds, got \(rebalance.cutoverTimeout)"))
+        }
+        checkRange(rebalance.cutoverAttempts, 1...100, "rebalance.cutover_attempts", into: &problems)
+        checkRange(rebalance.maxCatchupLagBytes, 0...1 << 40, "rebalance.max_catchup_lag_bytes", into: &problems)
+        checkRange(rebalance.deleteBatchSize, 1...1_000_000, "rebalance.delete_batch_size", into: &problems)
     }
 
     private func checkStats(into problems: inout [ConfigurationProblem]) {

@@ -1,3 +1,6 @@
+import Config
+import Rebalancing
+
 /// The role an admin console user has (`[pgring] admin_users` / `stats_users`). Admin includes stats.
 enum AdminRole: String, Sendable, Comparable {
     /// Read-only: the SHOW commands.
@@ -12,7 +15,14 @@ enum AdminRole: String, Sendable, Comparable {
 enum AdminCommand: Sendable, Equatable {
     /// What SHOW can show.
     enum Topic: String, Sendable, CaseIterable {
-        case help, version, pools, clients, servers, stats, shards, ring, config, lists
+        case help, version, pools, clients, servers, stats, shards, ring, config, lists, rebalance
+    }
+
+    /// What a REBALANCE command asks for.
+    enum RebalanceAction: Sendable, Equatable {
+        case plan(RebalanceOperation, copySchema: Bool)
+        case start(RebalanceOperation, copySchema: Bool)
+        case abort, resume, cleanup
     }
 
     case show(Topic)
@@ -21,12 +31,15 @@ enum AdminCommand: Sendable, Equatable {
     case reload
     case kill(clientID: Int32)
     case shutdown
+    case rebalance(RebalanceAction)
 
     /// The role the command needs; the dispatcher checks it before running the command.
     var requiredRole: AdminRole {
         switch self {
         case .show: return .stats
         case .pause, .resume, .reload, .kill, .shutdown: return .admin
+        case .rebalance(.plan): return .stats
+        case .rebalance: return .admin
         }
     }
 
@@ -42,6 +55,11 @@ enum AdminCommand: Sendable, Equatable {
         ("SHOW RING", .stats, "the consistent-hash ring: weights, vnodes, keyspace shares, version"),
         ("SHOW CONFIG", .stats, "the running configuration (no secrets)"),
         ("SHOW LISTS", .stats, "counts of databases, users, shards, pools, clients, servers"),
+        ("SHOW REBALANCE", .stats, "the rebalance job: phase, progress per pair and table, lag, cutover pause, history"),
+        ("REBALANCE PLAN ADD name PRIMARY h:p [REPLICA h:p]... [WEIGHT w] | REMOVE name | REWEIGHT name w", .stats,
+         "what a rebalance would move (ranges, estimated rows and bytes per table) and every failing precondition"),
+        ("REBALANCE START ... [COPY_SCHEMA]", .admin, "start that rebalance as a job (see docs/rebalancing.md)"),
+        ("REBALANCE ABORT | RESUME | CLEANUP", .admin, "undo the job (before its cutover), continue it, or drop its leftovers"),
         ("PAUSE [shard]", .admin, "hold new transactions (of one shard) and wait for running ones to finish"),
         ("RESUME [shard]", .admin, "release the held transactions"),
         ("RELOAD", .admin, "re-read the configuration file"),
@@ -80,6 +98,8 @@ enum AdminCommand: Sendable, Equatable {
         case "shutdown":
             guard arguments.isEmpty else { return .failure(.invalid("SHUTDOWN takes no arguments")) }
             return .success(.shutdown)
+        case "rebalance":
+            return parseRebalance(arguments).map(AdminCommand.rebalance)
         case "kill":
             guard arguments.count == 1, let id = Int32(arguments[0]) else {
                 return .failure(.invalid("KILL needs one client id (the id column of SHOW CLIENTS)"))
@@ -88,6 +108,65 @@ enum AdminCommand: Sendable, Equatable {
         default:
             return .failure(.unknown(text))
         }
+    }
+
+    /// `REBALANCE PLAN|START ADD name PRIMARY h:p [REPLICA h:p]... [WEIGHT w] [COPY_SCHEMA]`,
+    /// `... REMOVE name`, `... REWEIGHT name w`, `REBALANCE ABORT|RESUME|CLEANUP`.
+    static func parseRebalance(_ arguments: [String]) -> Result<RebalanceAction, ParseError> {
+        let usage = "REBALANCE PLAN|START ADD name PRIMARY host:port [REPLICA host:port]... [WEIGHT w] [COPY_SCHEMA] | REMOVE name | REWEIGHT name w; REBALANCE ABORT|RESUME|CLEANUP"
+        guard let verb = arguments.first?.lowercased() else { return .failure(.invalid(usage)) }
+        switch verb {
+        case "abort", "resume", "cleanup":
+            guard arguments.count == 1 else { return .failure(.invalid("REBALANCE \(verb.uppercased()) takes no arguments")) }
+            return .success(verb == "abort" ? .abort : verb == "resume" ? .resume : .cleanup)
+        case "plan", "start":
+            break
+        default:
+            return .failure(.invalid(usage))
+        }
+        var words = Array(arguments.dropFirst())
+        var copySchema = false
+        if let index = words.firstIndex(where: { $0.lowercased() == "copy_schema" }) {
+            copySchema = true
+            words.remove(at: index)
+        }
+        guard words.count >= 2 else { return .failure(.invalid(usage)) }
+        let kind = words[0].lowercased(), name = unquote(words[1])
+        let operation: RebalanceOperation
+        switch kind {
+        case "add":
+            var primary: String?
+            var replicas: [String] = []
+            var weight = 1
+            var index = 2
+            while index < words.count {
+                guard index + 1 < words.count else { return .failure(.invalid("\(words[index]) needs a value; \(usage)")) }
+                let value = unquote(words[index + 1])
+                switch words[index].lowercased() {
+                case "primary": primary = value
+                case "replica": replicas.append(value)
+                case "weight":
+                    guard let parsed = Int(value) else { return .failure(.invalid("WEIGHT must be an integer, got \(value)")) }
+                    weight = parsed
+                default: return .failure(.invalid("unknown word \(words[index]); \(usage)"))
+                }
+                index += 2
+            }
+            guard let primary else { return .failure(.invalid("ADD needs PRIMARY host:port")) }
+            for address in [primary] + replicas where (try? ServerAddress(parsing: address)) == nil {
+                return .failure(.invalid("\(address) is not a host:port address"))
+            }
+            operation = .add(ShardSpec(name: name, weight: weight, primary: primary, replicas: replicas))
+        case "remove":
+            guard words.count == 2 else { return .failure(.invalid("REMOVE takes one shard name")) }
+            operation = .remove(name: name)
+        case "reweight":
+            guard words.count == 3, let weight = Int(words[2]) else { return .failure(.invalid("REWEIGHT takes a shard name and an integer weight")) }
+            operation = .reweight(name: name, weight: weight)
+        default:
+            return .failure(.invalid(usage))
+        }
+        return .success(verb == "plan" ? .plan(operation, copySchema: copySchema) : .start(operation, copySchema: copySchema))
     }
 
     /// `'name'` or `"name"` without the quotes.

@@ -23,6 +23,10 @@ enum AdminConsole {
         switch command {
         case .show(.clients):
             return clients(runtime, on: eventLoop)
+        case .show(.rebalance):
+            return showRebalance(runtime: runtime, on: eventLoop)
+        case .rebalance(let action):
+            return rebalance(action, runtime: runtime, on: eventLoop)
         case .show(let topic):
             return eventLoop.makeSucceededFuture(show(topic, runtime: runtime))
         case .pause(let shard):
@@ -150,8 +154,8 @@ enum AdminConsole {
                 ["paused_clients", String(runtime.pauseGate.waitingCount)],
             ]
             return AdminResult(columns: ["list", "items"], rows: rows, tag: "SHOW")
-        case .clients:
-            return AdminResult(tag: "SHOW")  // answered by clients(_:on:)
+        case .clients, .rebalance:
+            return AdminResult(tag: "SHOW")  // answered by clients(_:on:) and showRebalance(runtime:on:)
         }
     }
 

@@ -199,6 +199,7 @@ extension ClientSessionHandler {
         state = .multiplexing(pool: pool, lease: .holding(server))
         if shardRouter != nil {
             heldTarget = requestedTarget
+            heldFreezeID = runtime.routingTable?.freeze?.id
             return pumpRouting(context: context)
         }
         if let bytes = early {

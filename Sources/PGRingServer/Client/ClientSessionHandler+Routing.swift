@@ -22,7 +22,8 @@ extension ClientSessionHandler {
                     isBusy: multiplexer.readyForQueryOutstanding > 0 || multiplexer.unsynced,
                     isUnsynced: multiplexer.unsynced,
                     status: multiplexer.transactionStatus,
-                    isPinned: !multiplexer.pins.isEmpty || !multiplexer.listening.isEmpty)
+                    isPinned: !multiplexer.pins.isEmpty || !multiplexer.listening.isEmpty,
+                    leasedDuringFreeze: heldFreezeID != nil && heldFreezeID == table.freeze?.id)
             case .multiplexing(_, .none):
                 held = nil
             case .multiplexing(_, .waiting), .multiplexing(_, .preparing), .multiplexing(_, .finishing), .multiplexing(_, .paused),
@@ -47,12 +48,39 @@ extension ClientSessionHandler {
             case .lease(let target):
                 leaseRouted(target, context: context)
                 break loop
+            case .frozen:
+                parkFrozen(context: context)
+                break loop
             }
         }
         if wroteToClient { context.flush() }
         flushOutgoing(context: context)
         if let reasons = shardRouter?.takeRoutedReasons(), !reasons.isEmpty {
             for reason in reasons { runtime.metrics.routed(outcome: RoutingOutcome(reason)) }
+        }
+    }
+
+    /// A rebalance cutover holds the pending unit: an idle held server goes back to the pool, and the session
+    /// waits in the runtime's ``WriteFreezeGate`` until the cutover ends, then routes the unit again.
+    private func parkFrozen(context: ChannelHandlerContext) {
+        if case .multiplexing(let pool, .holding(let server)) = state, multiplexer?.canRelease == true {
+            return releaseRouted(server, pool: pool, context: context)  // routes again, and parks then
+        }
+        guard frozenToken == nil else { return }
+        let this = NIOLoopBound(self, eventLoop: context.eventLoop)
+        let boundContext = NIOLoopBound(context, eventLoop: context.eventLoop)
+        let eventLoop = context.eventLoop
+        let resume: @Sendable () -> Void = {
+            eventLoop.execute {
+                this.value.frozenToken = nil
+                this.value.pumpRouting(context: boundContext.value)
+            }
+        }
+        if let token = runtime.writeFreezeGate.park(resume: resume) {
+            frozenToken = token
+        } else {
+            // The cutover ended between the decision and now: route again with the new table.
+            eventLoop.execute { this.value.pumpRouting(context: boundContext.value) }
         }
     }
 

@@ -101,6 +101,10 @@ final class ClientSessionHandler: ChannelInboundHandler {
     /// The target of the server connection held now, and of the lease asked for.
     var heldTarget: ShardRoutingStateMachine.Target?
     var requestedTarget: ShardRoutingStateMachine.Target?
+    /// The routing table's ``WriteFreeze`` id when the held server was leased (nil: none was on).
+    var heldFreezeID: Int?
+    /// While a rebalance cutover holds this session's next unit: its ``WriteFreezeGate`` token.
+    var frozenToken: Int?
     /// The replica a read was sent to (its outstanding count drops when the lease ends).
     var readReplica: ServerAddress?
     /// While a read waits for a replica to replay this client's write (`read_your_writes_wait`): until when.
@@ -333,6 +337,10 @@ final class ClientSessionHandler: ChannelInboundHandler {
         if let readReplica {
             runtime.health.readFinished(on: readReplica)
             self.readReplica = nil
+        }
+        if let frozenToken {
+            runtime.writeFreezeGate.cancel(frozenToken)
+            self.frozenToken = nil
         }
     }
 

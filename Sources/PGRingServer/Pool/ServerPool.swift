@@ -42,6 +42,10 @@ final class ServerPool: Sendable {
         var tickTask: RepeatedTask?
         /// When each connection last went idle (established or given back), for the liveness check.
         var idleSince: [PoolConnectionID: NIODeadline] = [:]
+        /// Leases handed out so far, and the number of each connection's current lease (a rebalance
+        /// cutover waits for the leases older than its hold).
+        var leaseSequence = 0
+        var leaseNumbers: [PoolConnectionID: Int] = [:]
     }
 
     /// PgBouncer's `server_check_query` / `server_check_delay`: a connection idle longer than `delay` runs
@@ -166,6 +170,7 @@ final class ServerPool: Sendable {
         let actions = state.withLockedValue { state in
             let id = PoolConnectionID(UInt64(connection.id))
             state.idleSince[id] = .now()
+            state.leaseNumbers[id] = nil
             return state.machine.connectionReleased(id, reusable: reusable, now: self.now)
         }
         run(actions, preferredLoop: connection.eventLoop)
@@ -216,6 +221,14 @@ final class ServerPool: Sendable {
     /// Counts for stats.
     var snapshot: PoolSnapshot { state.withLockedValue { $0.machine.snapshot } }
 
+    /// The number of the last lease handed out.
+    var leaseSequence: Int { state.withLockedValue { $0.leaseSequence } }
+
+    /// How many connections are still out on a lease numbered `sequence` or lower.
+    func leasesOutstanding(upTo sequence: Int) -> Int {
+        state.withLockedValue { state in state.leaseNumbers.values.reduce(0) { $0 + ($1 <= sequence ? 1 : 0) } }
+    }
+
     /// One server connection of the pool, for SHOW SERVERS.
     struct ServerRow: Sendable {
         var id: Int
@@ -258,7 +271,9 @@ final class ServerPool: Sendable {
                 create(id, on: preferredLoop ?? group.next())
             case .lease(let id, let requestID):
                 let (promise, connection, idleSince) = state.withLockedValue { state in
-                    (state.waiters.removeValue(forKey: requestID), state.connections[id], state.idleSince[id])
+                    state.leaseSequence += 1
+                    state.leaseNumbers[id] = state.leaseSequence
+                    return (state.waiters.removeValue(forKey: requestID), state.connections[id], state.idleSince[id])
                 }
                 if let promise, let connection {
                     if let liveness, let idleSince, NIODeadline.now() - idleSince > liveness.delay {
@@ -302,6 +317,7 @@ final class ServerPool: Sendable {
                     let actions = self.state.withLockedValue { state in
                         state.connections[id] = nil
                         state.idleSince[id] = nil
+                        state.leaseNumbers[id] = nil
                         return state.machine.connectionClosed(id, now: self.now)
                     }
                     self.run(actions, preferredLoop: nil)

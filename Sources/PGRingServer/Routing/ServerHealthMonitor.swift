@@ -31,6 +31,8 @@ final class ServerHealthMonitor: Sendable {
         var connections: [ServerAddress: ServerConnection] = [:]
         var outstanding: [String: Int] = [:]
         var nextConnectionID = -1
+        /// Per shard: the replay position every replica read needs (set after a rebalance cutover).
+        var floors: [String: LSN] = [:]
     }
 
     private let state = NIOLockedValueBox(State())
@@ -196,6 +198,7 @@ final class ServerHealthMonitor: Sendable {
         state.withLockedValue { state -> ServerAddress? in
             guard let health = state.shards[shard] else { return nil }
             let outstanding = state.outstanding
+            let minimumLSN = [minimumLSN, state.floors[shard]].compactMap { $0 }.max()
             let chosen = chooser.choose(
                 replicas: health.usableReplicas,
                 minimumLSN: minimumLSN,
@@ -205,6 +208,15 @@ final class ServerHealthMonitor: Sendable {
             guard let chosen else { return nil }
             state.outstanding[chosen, default: 0] += 1
             return state.addresses[chosen]
+        }
+    }
+
+    /// After a rebalance cutover: replicas of `shard` serve reads only once they replayed `lsn` (the moved rows
+    /// arrived on its primary up to there), so no read goes back in time.
+    func setReplayFloor(shard: String, lsn: LSN) {
+        state.withLockedValue { state in
+            if let previous = state.floors[shard], previous >= lsn { return }
+            state.floors[shard] = lsn
         }
     }
 

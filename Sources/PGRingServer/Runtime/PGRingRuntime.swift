@@ -38,6 +38,18 @@ public final class PGRingRuntime: Sendable {
     let health: ServerHealthMonitor
     /// PAUSE / RESUME of the admin console.
     let pauseGate = PauseGate()
+    /// The sessions a rebalance cutover holds.
+    let writeFreezeGate = WriteFreezeGate()
+    private let rebalancerBox = NIOLockedValueBox<RebalanceCoordinator?>(nil)
+    /// Online rebalancing (created on first use).
+    var rebalancer: RebalanceCoordinator {
+        rebalancerBox.withLockedValue { box in
+            if let existing = box { return existing }
+            let created = RebalanceCoordinator(runtime: self)
+            box = created
+            return created
+        }
+    }
     private let shutdownHandler = NIOLockedValueBox<(@Sendable () -> Void)?>(nil)
     private let configurationPathBox = NIOLockedValueBox<String?>(nil)
     private let snapshotBox: NIOLockedValueBox<RuntimeSnapshot>

@@ -19,6 +19,8 @@ public struct PGRingService: Service {
     }
 
     public func run() async throws {
+        // A rebalance job past its cutover decides the live ring before the first client arrives.
+        runtime.rebalancer.restore()
         let configuration = runtime.snapshot.configuration
         let runtime = self.runtime
         let logger = runtime.logger

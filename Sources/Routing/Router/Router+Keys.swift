@@ -62,6 +62,27 @@ extension Router {
         }
     }
 
+    /// The ring hashes of the key values `statement` names (from its SQL, its Bind parameters, or a `shard_key`
+    /// hint, comment or session setting); values that cannot be typed are left out. Used while a rebalance
+    /// holds the writes of moving keys, so it runs only then.
+    public func keyHashes(_ statement: AnalyzedStatement, parameters: [BindParameter]?, session: SessionHints) -> [Int64] {
+        var hashes: [Int64] = []
+        var firstType: ShardingKeyType?
+        for found in keyValues(of: statement) {
+            firstType = firstType ?? found.sharding.keyType
+            for value in found.values ?? [] {
+                if case .success(let key) = shardingKey(value, table: found.table.name, sharded: found.sharding, parameters: parameters) {
+                    hashes.append(key.hash)
+                }
+            }
+        }
+        if let hinted = statement.hints.shardKey ?? session.shardKey,
+           let key = (firstType ?? configuration.hintKeyType).parse(hinted) {
+            hashes.append(key.hash)
+        }
+        return hashes
+    }
+
     /// Finds the sharded tables of `statement`, their key values (with join links), and the shards of those
     /// values; fails when a value cannot be typed, a parameter is missing, or the statement assigns a key column.
     func statementKeys(
