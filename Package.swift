@@ -111,7 +111,7 @@ let package = Package(
         .testTarget(
             name: "PGRingServerTests",
             dependencies: [
-                "PGRingServer", "PGWire", "PGAuth", "Config",
+                "PGRingServer", "PGWire", "PGAuth", "Config", "Rebalancing",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

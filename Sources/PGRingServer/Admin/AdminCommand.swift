@@ -79,7 +79,7 @@ enum AdminCommand: Sendable, Equatable {
     static func parse(_ sql: String) -> Result<AdminCommand, ParseError> {
         var text = sql.trimmingCharacters(in: .whitespacesAndNewlines)
         while text.hasSuffix(";") { text = String(text.dropLast()).trimmingCharacters(in: .whitespacesAndNewlines) }
-        let words = text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }).map(String.init)
+        let words = Self.words(text)
         guard let first = words.first?.lowercased() else { return .failure(.unknown("")) }
         let arguments = Array(words.dropFirst())
         switch first {
@@ -169,10 +169,37 @@ enum AdminCommand: Sendable, Equatable {
         return .success(verb == "plan" ? .plan(operation, copySchema: copySchema) : .start(operation, copySchema: copySchema))
     }
 
+    /// The words of a command, split at whitespace; a word in single or double quotes may hold spaces (the
+    /// quotes are kept for ``unquote(_:)``; a doubled quote inside stands for one).
+    static func words(_ text: String) -> [String] {
+        var words: [String] = []
+        var current = ""
+        var quote: Character?
+        var characters = Array(text)[...]
+        while let character = characters.popFirst() {
+            if let open = quote {
+                current.append(character)
+                if character == open {
+                    if characters.first == open { characters.removeFirst() } else { quote = nil }
+                }
+            } else if character == "'" || character == "\"" {
+                quote = character
+                current.append(character)
+            } else if character.isWhitespace {
+                if !current.isEmpty { words.append(current) }
+                current = ""
+            } else {
+                current.append(character)
+            }
+        }
+        if !current.isEmpty { words.append(current) }
+        return words
+    }
+
     /// `'name'` or `"name"` without the quotes.
-    private static func unquote(_ word: String) -> String {
+    static func unquote(_ word: String) -> String {
         if word.count >= 2, let first = word.first, first == "'" || first == "\"", word.last == first {
-            return String(word.dropFirst().dropLast())
+            return String(word.dropFirst().dropLast()).replacingOccurrences(of: "\(first)\(first)", with: "\(first)")
         }
         return word
     }
