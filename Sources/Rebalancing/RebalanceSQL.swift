@@ -141,6 +141,33 @@ public enum RebalanceSQL {
             + "WHERE attrelid = to_regclass(\(literal(identifier(table.name)))) AND attnum > 0 AND NOT attisdropped ORDER BY attnum"
     }
 
+    /// The owner of a table (`--copy-schema` gives the copy the same owner, so the application keeps its rights).
+    public static func owner(_ table: TableSpec) -> String {
+        "SELECT pg_get_userbyid(relowner) FROM pg_class WHERE oid = to_regclass(\(literal(identifier(table.name))))"
+    }
+
+    /// Gives `table` to `role` when that role exists.
+    public static func setOwner(_ table: TableSpec, to role: String) -> String {
+        "DO $pgring$ BEGIN IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = \(literal(role))) THEN "
+            + "EXECUTE \(literal("ALTER TABLE \(identifier(table.name)) OWNER TO \(identifier(role))")); END IF; END $pgring$"
+    }
+
+    /// The privileges granted on a table: grantee (`PUBLIC` for everyone) and privilege, one row each.
+    public static func grants(_ table: TableSpec) -> String {
+        "SELECT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(a.grantee) END, a.privilege_type "
+            + "FROM pg_class c, aclexplode(c.relacl) a WHERE c.oid = to_regclass(\(literal(identifier(table.name)))) AND a.grantee <> c.relowner"
+    }
+
+    /// Grants `privilege` on `table` to `grantee` when that role exists (or is PUBLIC).
+    public static func grant(_ table: TableSpec, privilege: String, to grantee: String) -> String? {
+        let allowed: Set<String> = ["SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER"]
+        guard allowed.contains(privilege) else { return nil }
+        let target = grantee == "PUBLIC" ? "PUBLIC" : identifier(grantee)
+        let statement = "GRANT \(privilege) ON \(identifier(table.name)) TO \(target)"
+        return "DO $pgring$ BEGIN IF \(grantee == "PUBLIC" ? "true" : "EXISTS (SELECT 1 FROM pg_roles WHERE rolname = \(literal(grantee)))") THEN "
+            + "EXECUTE \(literal(statement)); END IF; END $pgring$"
+    }
+
     /// The primary key constraint of a table (`PRIMARY KEY (...)`), if any.
     public static func primaryKey(_ table: TableSpec) -> String {
         "SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = to_regclass(\(literal(identifier(table.name)))) AND contype = 'p'"

@@ -149,7 +149,8 @@ extension RebalanceCoordinator {
                 }
             }
         }
-        return Array(NSOrderedSet(array: problems)) as? [String] ?? problems
+        var seen = Set<String>()
+        return problems.filter { seen.insert($0).inserted }
     }
 
     /// True when `shard` is the one an `add` creates.

@@ -64,7 +64,14 @@ extension RebalanceCoordinator {
                     }
                     let key = try await connections.value(source, RebalanceSQL.primaryKey(table))
                     _ = try await connections.query(target, RebalanceSQL.createTable(table, columns: columns, primaryKey: key))
-                    try update { $0.record("created table \(table.name) on \(pair.to) (--copy-schema)", now: Date()) }
+                    let owner = try await connections.value(source, RebalanceSQL.owner(table))
+                    if let owner { _ = try await connections.query(target, RebalanceSQL.setOwner(table, to: owner)) }
+                    for row in try await connections.query(source, RebalanceSQL.grants(table)) {
+                        guard let grantee = row[0], let privilege = row[safe: 1] ?? nil,
+                              let sql = RebalanceSQL.grant(table, privilege: privilege, to: grantee) else { continue }
+                        _ = try await connections.query(target, sql)
+                    }
+                    try update { $0.record("created table \(table.name) on \(pair.to), owner \(owner ?? "?") and grants as on \(pair.from) (--copy-schema)", now: Date()) }
                 }
             }
         }

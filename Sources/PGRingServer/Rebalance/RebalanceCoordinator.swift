@@ -54,7 +54,11 @@ final class RebalanceCoordinator: Sendable {
         }
         guard let job = loaded else { return }
         state.withLockedValue { $0.job = job }
-        if job.resumePhase.isPastCutover {
+        // Past the cutover the new ring is the truth: always while the job is unfinished; for a finished job
+        // only when the file still holds the old ring (its rewrite failed), so later edits of the file win.
+        let configured = runningShards.map { "\($0.name)=\($0.weight)" }.sorted()
+        let stillOld = configured == job.oldShards.map { "\($0.name)=\($0.weight)" }.sorted()
+        if job.resumePhase.isPastCutover, !job.phase.isFinished || stillOld {
             applyLiveRing(shards: job.newShards, version: job.newVersion)
             for (shard, text) in job.replicaFloors { if let lsn = LSN(text) { runtime.health.setReplayFloor(shard: shard, lsn: lsn) } }
             writeConfigurationFile(job)
@@ -172,6 +176,9 @@ final class RebalanceCoordinator: Sendable {
                 : "rebalance job \(current.id) is past its cutover: the new ring is live, so it can only go forward (`resume`); to move data back, run a new rebalance")
         }
         await stopTask()
+        guard let stopped = job, stopped.canAbort else {
+            throw RebalanceFailure("rebalance job \(current.id) reached its cutover while stopping; the new ring is live, so it can only go forward (`resume`)")
+        }
         try update { $0.enter(.aborting, now: Date(), note: "abort requested") }
         launch()
         return try await waitForTask()

@@ -58,7 +58,7 @@ extension PGRingRuntime {
         var refusals: [String] = []
         let oldRing = old.shards.map { "\($0.name):\($0.weight)" }, newRing = new.shards.map { "\($0.name):\($0.weight)" }
         if oldRing.sorted() != newRing.sorted() || old.ring != new.ring {
-            refusals.append("shards, weights or [ring] changed: moving data is not a reload; move the data first (online rebalancing with `pgringctl rebalance` is planned, not built yet), then restart with the new ring")
+            refusals.append("shards, weights or [ring] changed: moving data is not a reload; use `pgringctl rebalance add|remove|reweight`, which moves the data and writes the new ring to the file itself (docs/rebalancing.md)")
         }
         for shard in new.shards {
             if let before = old.shards.first(where: { $0.name == shard.name }), before.primary != shard.primary {
