@@ -105,7 +105,7 @@ let package = Package(
         .testTarget(name: "ConfigTests", dependencies: ["Config", "Routing"], swiftSettings: strict),
         .testTarget(
             name: "PGRingCtlTests",
-            dependencies: ["AdminClient", "HashRing", "PGWire", "PGAuth", .product(name: "NIOCore", package: "swift-nio")],
+            dependencies: ["AdminClient", "HashRing", "PGWire", "PGAuth", "pgringctl", .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: strict
         ),
         .testTarget(

@@ -75,6 +75,9 @@ public struct RebalanceJob: Codable, Sendable, Equatable {
     public var updatedAt: Date
     /// Cutovers tried so far.
     public var cutoverAttempts: Int = 0
+    /// Before the cutover: how long a fence row took from the sources to the targets when the job caught up
+    /// (ms) — the part of the pause replication adds; in-flight transactions on the sources add theirs.
+    public var expectedPauseMillis: Double?
     /// The last cutover: how long writes of moving keys were held (from the hold to the swap), in ms.
     public var cutoverMillis: Double?
     /// The longest and the 99th-percentile wait of a held write during the successful cutover, in ms, and how many.

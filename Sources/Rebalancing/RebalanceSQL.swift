@@ -38,11 +38,16 @@ public enum RebalanceSQL {
         return type.sqlHashExpression(column: identifier(column))
     }
 
-    /// The rows of `table` whose key hashes into `ranges`: `(h BETWEEN lo AND hi OR ...)`; `false` for no range.
+    /// The rows of `table` whose key hashes into `ranges`: `(h <@ '{[lo,hi],...}'::int8multirange)`; `false` for
+    /// no range. The same rows as `h BETWEEN lo AND hi OR ...` (docs/ring.md section 5), but the hash is computed
+    /// once per row and the ranges are searched in O(log n): a plan moves thousands of ranges, and an OR of them
+    /// made the initial copy and the deletes compute thousands of hashes per row. `Int64.max` is written as an
+    /// open upper bound (an inclusive `int8range` bound is stored as hi + 1, which would overflow).
     public static func predicate(_ table: TableSpec, ranges: [HashRange]) -> String? {
         guard let hash = hashExpression(table) else { return nil }
         guard !ranges.isEmpty else { return "false" }
-        return "(" + ranges.map { $0.sqlPredicate(hashExpression: hash) }.joined(separator: " OR ") + ")"
+        let list = ranges.map { "[\($0.lo),\($0.hi == .max ? "" : String($0.hi))]" }.joined(separator: ",")
+        return "(\(hash) <@ '{\(list)}'::int8multirange)"
     }
 
     /// The name of the publication, subscription and replication slot of pair `index` of job `job`.
@@ -124,6 +129,22 @@ public enum RebalanceSQL {
             + "SELECT count(*) FROM deleted"
     }
 
+    /// Deletes the rows of `table` in `ranges` that lie in heap blocks `first ..< end` (a TID range scan: each
+    /// batch reads only its blocks, so deleting a whole table's moved rows reads it once) and returns how many.
+    public static func deleteBlocks(_ table: TableSpec, ranges: [HashRange], first: Int, end: Int) -> String? {
+        guard let filter = predicate(table, ranges: ranges) else { return nil }
+        let name = identifier(table.name)
+        return "WITH deleted AS (DELETE FROM \(name) WHERE ctid >= '(\(first),0)'::tid AND ctid < '(\(end),0)'::tid AND \(filter) RETURNING 1) "
+            + "SELECT count(*) FROM deleted"
+    }
+
+    /// The heap blocks of a table and its rows per block (planner statistics; at least 1).
+    public static func blocks(_ table: TableSpec) -> String {
+        "SELECT pg_relation_size(c.oid) / current_setting('block_size')::int, "
+            + "greatest(1, CASE WHEN c.relpages > 0 AND c.reltuples > 0 THEN c.reltuples / c.relpages ELSE 100 END)::int "
+            + "FROM pg_class c WHERE c.oid = to_regclass(\(literal(identifier(table.name))))"
+    }
+
     /// Counts the rows of `table` in `ranges`.
     public static func countRows(_ table: TableSpec, ranges: [HashRange]) -> String? {
         guard let filter = predicate(table, ranges: ranges) else { return nil }
@@ -188,9 +209,11 @@ public enum RebalanceSQL {
         return "CREATE TABLE IF NOT EXISTS \(identifier(table.name)) (" + parts.joined(separator: ", ") + ")"
     }
 
-    /// Whether each of the pair's tables finished its initial copy: count of tables not yet `r` (ready).
+    /// Whether each of the pair's tables finished its initial copy: the count of tables whose copy is not done
+    /// (`s`, sync done, is enough: from there the subscription's apply worker carries the table's changes in
+    /// commit order, so the cutover's fence covers them; `r` can lag by a keepalive interval), and of all tables.
     public static func tablesNotReady(job: String, pair index: Int) -> String {
-        "SELECT count(*) FILTER (WHERE r.srsubstate <> 'r'), count(*) FROM pg_subscription s "
+        "SELECT count(*) FILTER (WHERE r.srsubstate NOT IN ('s', 'r')), count(*) FROM pg_subscription s "
             + "JOIN pg_subscription_rel r ON r.srsubid = s.oid WHERE s.subname = \(literal(replicationName(job: job, pair: index)))"
     }
 

@@ -11,7 +11,7 @@ struct PGRingCtl: ParsableCommand {
         subcommands: [
             StatusCommand.self, PoolsCommand.self, ClientsCommand.self, ServersCommand.self, ShardsCommand.self,
             StatsCommand.self, RingCommand.self, PauseCommand.self, ResumeCommand.self, ReloadCommand.self,
-            QueryCommand.self,
+            QueryCommand.self, RebalanceCommand.self,
         ]
     )
 }

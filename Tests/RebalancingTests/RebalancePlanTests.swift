@@ -69,16 +69,18 @@ final class RebalanceSQLTests: XCTestCase {
         let table = TableSpec(name: "accounts", keyColumn: "user_id", keyType: "int", isGlobal: false)
         let ranges = [HashRange(lo: -5, hi: 10), HashRange(lo: 100, hi: 200)]
         XCTAssertEqual(RebalanceSQL.predicate(table, ranges: ranges),
-                       "(hashint8extended(\"user_id\", 0) BETWEEN -5 AND 10 OR hashint8extended(\"user_id\", 0) BETWEEN 100 AND 200)")
+                       "(hashint8extended(\"user_id\", 0) <@ '{[-5,10],[100,200]}'::int8multirange)")
+        XCTAssertEqual(RebalanceSQL.predicate(table, ranges: [HashRange(lo: .min, hi: -1), HashRange(lo: 7, hi: .max)]),
+                       "(hashint8extended(\"user_id\", 0) <@ '{[-9223372036854775808,-1],[7,]}'::int8multirange)")
         XCTAssertEqual(RebalanceSQL.predicate(table, ranges: []), "false")
         let global = TableSpec(name: "countries", keyColumn: nil, keyType: "int", isGlobal: true)
         XCTAssertNil(RebalanceSQL.predicate(global, ranges: ranges))
         let text = TableSpec(name: "we\"ird", keyColumn: "email", keyType: "text", isGlobal: false)
-        XCTAssertEqual(RebalanceSQL.predicate(text, ranges: [HashRange(lo: 1, hi: 2)]), "(hashtextextended(\"email\", 0) BETWEEN 1 AND 2)")
+        XCTAssertEqual(RebalanceSQL.predicate(text, ranges: [HashRange(lo: 1, hi: 2)]), "(hashtextextended(\"email\", 0) <@ '{[1,2]}'::int8multirange)")
         XCTAssertEqual(
             RebalanceSQL.createPublication(job: "ab12", pair: 3, tables: [table, global, text], ranges: [HashRange(lo: 1, hi: 2)], globals: true),
-            "CREATE PUBLICATION \"pgring_rb_ab12_3\" FOR TABLE \"accounts\" WHERE (hashint8extended(\"user_id\", 0) BETWEEN 1 AND 2), "
-                + "\"countries\", \"we\"\"ird\" WHERE (hashtextextended(\"email\", 0) BETWEEN 1 AND 2), "
+            "CREATE PUBLICATION \"pgring_rb_ab12_3\" FOR TABLE \"accounts\" WHERE (hashint8extended(\"user_id\", 0) <@ '{[1,2]}'::int8multirange), "
+                + "\"countries\", \"we\"\"ird\" WHERE (hashtextextended(\"email\", 0) <@ '{[1,2]}'::int8multirange), "
                 + "pgring.rebalance_fence WHERE (job = 'ab12' AND pair = 3)")
         XCTAssertFalse(RebalanceSQL.createPublication(job: "ab12", pair: 0, tables: [global], ranges: ranges, globals: false).contains("countries"))
     }

@@ -59,9 +59,10 @@ extension AdminConsole {
                 ["running", coordinator.isRunning ? "true" : "false"],
                 ["ring_version", "\(job.oldVersion) -> \(job.newVersion)"], ["live_ring_version", String(job.liveVersion)],
                 ["created_at", ISO8601DateFormatter().string(from: job.createdAt)],
-                ["elapsed_seconds", text(Date().timeIntervalSince(job.createdAt))],
+                ["elapsed_seconds", text((job.phase.isFinished ? job.updatedAt : Date()).timeIntervalSince(job.createdAt))],
                 ["cutover_attempts", String(job.cutoverAttempts)],
                 ["cutover_timeout_seconds", text(runtime.snapshot.configuration.rebalance.cutoverTimeout)],
+                ["expected_pause_ms", job.expectedPauseMillis.map(text)],
                 ["cutover_pause_ms", job.cutoverMillis.map(text)], ["held_writes", job.heldWrites.map { String($0) }],
                 ["held_writes_max_ms", job.heldWritesMaxMillis.map(text)], ["held_writes_p99_ms", job.heldWritesP99Millis.map(text)],
             ]

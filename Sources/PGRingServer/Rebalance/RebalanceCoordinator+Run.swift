@@ -117,7 +117,11 @@ extension RebalanceCoordinator {
                 notes.append("\(pair.from)->\(pair.to): \(total - notReady)/\(total) tables copied, lag \(lag == Int.max ? "?" : String(lag)) bytes")
             }
             if ready {
-                try update { $0.record("caught up: " + notes.joined(separator: "; "), now: Date()) }
+                let probe = try await fenceRoundTrip(job, plan: plan, connections: connections)
+                try update {
+                    $0.expectedPauseMillis = probe
+                    $0.record("caught up: " + notes.joined(separator: "; ") + String(format: "; a fence reaches the targets in %.1f ms", probe), now: Date())
+                }
                 return true
             }
             if Date().timeIntervalSince(lastNote) > 10 {
@@ -127,6 +131,24 @@ extension RebalanceCoordinator {
             try await Task.sleep(nanoseconds: 100_000_000)
         }
         return false
+    }
+
+    /// Writes fence 0 on every source and waits until every target shows it: the replication part of the
+    /// cutover's pause, in ms (fence 0 never satisfies a cutover, whose fences are numbered from 1).
+    func fenceRoundTrip(_ job: RebalanceJob, plan: RebalancePlan, connections: RebalanceConnections) async throws -> Double {
+        let started = NIODeadline.now()
+        for (index, pair) in plan.pairs.enumerated() {
+            guard let source = plan.shard(named: pair.from)?.primary else { continue }
+            _ = try await connections.query(source, "SET synchronous_commit = on; " + RebalanceSQL.writeFence(job: job.id, pair: index, seq: 0))
+        }
+        let deadline = started + .seconds(30)
+        for (index, pair) in plan.pairs.enumerated() {
+            guard let target = plan.shard(named: pair.to)?.primary else { continue }
+            while try await connections.value(target, RebalanceSQL.readFence(job: job.id, pair: index)) != "0", NIODeadline.now() < deadline {
+                try await Task.sleep(nanoseconds: 2_000_000)
+            }
+        }
+        return Double((NIODeadline.now() - started).nanoseconds) / 1e6
     }
 
     /// One or more cutover attempts (up to `cutover_attempts`): success moves the job to `cleaning_up` with the
@@ -233,25 +255,44 @@ extension RebalanceCoordinator {
     /// in small batches (the subscription is gone first, so the deletes do not replicate).
     func cleanUp(_ job: RebalanceJob, plan: RebalancePlan, connections: RebalanceConnections) async throws {
         _ = try await dropReplication(job, plan: plan, connections: connections, strict: true)
-        let batch = runtime.snapshot.configuration.rebalance.deleteBatchSize
         for pair in plan.pairs {
             guard let source = plan.shard(named: pair.from)?.primary else { continue }
             for table in job.tables where !table.isGlobal {
-                guard let sql = RebalanceSQL.deleteBatch(table, ranges: pair.ranges, limit: batch) else { continue }
-                var deleted = 0
-                var batches = 0
-                while true {
-                    let count = Int(try await connections.value(source, sql) ?? "0") ?? 0
-                    deleted += count
-                    batches += 1
-                    if count < batch { break }
-                }
+                let (deleted, batches) = try await deleteRows(table, ranges: pair.ranges, on: source, connections: connections)
                 try update {
                     $0.rowsDeleted[table.name, default: 0] += deleted
                     $0.record("\(table.name): \(deleted) moved rows deleted from \(pair.from) in \(batches) batches", now: Date())
                 }
             }
         }
+    }
+
+    /// Deletes the rows of `table` in `ranges` on `server` in short transactions: block range by block range
+    /// (about `delete_batch_size` rows each, one pass over the table), then row batches until none is left
+    /// (rows a concurrent update moved to a block already passed). Returns the rows deleted and the batches.
+    func deleteRows(_ table: TableSpec, ranges: [HashRange], on server: String, connections: RebalanceConnections) async throws -> (Int, Int) {
+        let batch = runtime.snapshot.configuration.rebalance.deleteBatchSize
+        let size = try await connections.query(server, RebalanceSQL.blocks(table)).first ?? []
+        let blocks = Int(size.first.flatMap { $0 } ?? "0") ?? 0
+        let perBlock = Int(size[safe: 1].flatMap { $0 } ?? "100") ?? 100
+        let step = max(1, batch / max(1, perBlock))
+        var deleted = 0
+        var batches = 0
+        var first = 0
+        while first < blocks {
+            guard let sql = RebalanceSQL.deleteBlocks(table, ranges: ranges, first: first, end: first + step) else { break }
+            deleted += Int(try await connections.value(server, sql) ?? "0") ?? 0
+            batches += 1
+            first += step
+        }
+        guard let sql = RebalanceSQL.deleteBatch(table, ranges: ranges, limit: batch) else { return (deleted, batches) }
+        while true {
+            let count = Int(try await connections.value(server, sql) ?? "0") ?? 0
+            deleted += count
+            batches += 1
+            if count < batch { break }
+        }
+        return (deleted, batches)
     }
 
     /// Drops the job's subscriptions (targets), publications and leftover slots (sources) and fence rows.
@@ -281,7 +322,6 @@ extension RebalanceCoordinator {
     /// ranges; global tables on a new shard). The ring never changed, so traffic was never affected.
     func undo(_ job: RebalanceJob, plan: RebalancePlan, connections: RebalanceConnections) async throws -> [String] {
         let problems = try await dropReplication(job, plan: plan, connections: connections, strict: true)
-        let batch = runtime.snapshot.configuration.rebalance.deleteBatchSize
         for pair in plan.pairs {
             guard let target = plan.shard(named: pair.to)?.primary else { continue }
             for table in job.tables {
@@ -290,8 +330,7 @@ extension RebalanceCoordinator {
                     if isNewShard(pair.to, job.operation) { _ = try await connections.query(target, "DELETE FROM \(RebalanceSQL.identifier(table.name))") }
                     continue
                 }
-                guard let sql = RebalanceSQL.deleteBatch(table, ranges: pair.ranges, limit: batch) else { continue }
-                while Int(try await connections.value(target, sql) ?? "0") ?? 0 > 0 {}
+                _ = try await deleteRows(table, ranges: pair.ranges, on: target, connections: connections)
             }
         }
         return problems
