@@ -307,8 +307,18 @@ struct RebalanceIntegrationTests {
         // Remove it again: its ranges go back to shard0 and shard1.
         let removal = Self.startLoad(pgring, name: "remove", seed: 8, workerBase: 100)
         try await Task.sleep(for: .seconds(2))
-        try await pgring.admin("REBALANCE START REMOVE shard2")
-        let removed = try await pgring.waitForPhase(["done"])
+        // This time through pgringctl, as an operator would: plan, no prompt (--yes), follow the job (--wait).
+        guard let pgringctl = ProcessInfo.processInfo.environment["PGRINGCTL_BIN"] else {
+            throw TestSetupError("PGRINGCTL_BIN is not set: run the tests with tools/test")
+        }
+        let ctl = try await Command.run(pgringctl, ["rebalance", "remove", "shard2", "--yes", "--wait", "--admin", pgring.adminURL], timeout: 240)
+        #expect(ctl.status == 0, "\(ctl)")
+        #expect(ctl.stdout.contains("shard2  shard0") && ctl.stdout.contains("Preconditions: all met."), "\(ctl.stdout)")
+        let statusJSON = try await Command.run(pgringctl, ["rebalance", "status", "--json", "--admin", pgring.adminURL])
+        let status = try JSONSerialization.jsonObject(with: Data(statusJSON.stdout.utf8)) as? [String: Any] ?? [:]
+        #expect(status["phase"] as? String == "done", "\(statusJSON)")
+        #expect(status["live_ring_version"] as? Int == 3, "\(statusJSON)")
+        let removed = try await pgring.status()
         try await Task.sleep(for: .seconds(2))
         let removeLog = try await Self.stopLoad(removal)
         let removeReport = try await Self.verify(removal.log, also: [load.log], shards: ["shard0", "shard1", "shard2"])

@@ -36,6 +36,9 @@ extension RebalanceCoordinator {
                 case .done, .aborted:
                     return
                 }
+            } catch is RebalanceStopped {
+                logger.info("rebalance job stopped; `pgringctl rebalance resume` continues it", metadata: ["job": "\(job.id)", "phase": "\(job.phase.rawValue)"])
+                return
             } catch {
                 logger.error("rebalance step failed", metadata: ["job": "\(job.id)", "phase": "\(job.phase.rawValue)", "error": "\(error)"])
                 var failed = job
@@ -280,6 +283,7 @@ extension RebalanceCoordinator {
         var batches = 0
         var first = 0
         while first < blocks {
+            if stopRequested { throw RebalanceStopped() }
             guard let sql = RebalanceSQL.deleteBlocks(table, ranges: ranges, first: first, end: first + step) else { break }
             deleted += Int(try await connections.value(server, sql) ?? "0") ?? 0
             batches += 1
@@ -287,6 +291,7 @@ extension RebalanceCoordinator {
         }
         guard let sql = RebalanceSQL.deleteBatch(table, ranges: ranges, limit: batch) else { return (deleted, batches) }
         while true {
+            if stopRequested { throw RebalanceStopped() }
             let count = Int(try await connections.value(server, sql) ?? "0") ?? 0
             deleted += count
             batches += 1
@@ -336,3 +341,6 @@ extension RebalanceCoordinator {
         return problems
     }
 }
+
+/// The job was asked to stop (shutdown, abort) between two statements; its persisted phase is where it resumes.
+struct RebalanceStopped: Error {}

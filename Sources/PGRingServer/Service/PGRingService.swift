@@ -77,6 +77,8 @@ public struct PGRingService: Service {
             logger.info("shutdown deadline reached; closing client sessions", metadata: ["sessions": "\(runtime.sessions.count)"])
         }
         runtime.sessions.closeAll()
+        // A running rebalance job stops at its next step (its state says where; `resume` continues it).
+        await runtime.rebalancer.stopTask()
         for pool in runtime.allPools { pool.shutdown() }
         // The health checks close their connections before the event loops may go away.
         healthChecks?.cancel()
