@@ -128,11 +128,12 @@ struct RebalanceIntegrationTests {
                   END LOOP;
                 END $$;
                 SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name LIKE 'pgring_rb_%' AND NOT active;
-                DROP TABLE IF EXISTS rb_accounts, rb_events;
+                DROP TABLE IF EXISTS rb_accounts, rb_events, rb_countries;
                 CREATE TABLE rb_accounts (user_id bigint PRIMARY KEY, balance bigint, last_worker int, last_seq bigint);
                 CREATE TABLE rb_events (user_id bigint, worker int, seq bigint, value bigint, PRIMARY KEY (user_id, worker, seq));
-                GRANT ALL ON rb_accounts, rb_events TO app;
-                """)
+                CREATE TABLE rb_countries (code text PRIMARY KEY, name text NOT NULL);
+                GRANT ALL ON rb_accounts, rb_events, rb_countries TO app;
+                """ + (port == (try extraPort()) ? "" : "INSERT INTO rb_countries VALUES ('fr', 'France'), ('jp', 'Japan'), ('br', 'Brazil');"))
             guard reset.status == 0 else { throw TestSetupError("resetting 127.0.0.1:\(port): \(reset)") }
         }
     }
@@ -186,6 +187,11 @@ struct RebalanceIntegrationTests {
             [[tables]]
             name = "rb_events"
             key = "user_id"
+
+            # Global: the same rows on every shard; a new shard gets a copy.
+            [[tables]]
+            name = "rb_countries"
+            global = true
 
             [[databases]]
             name = "app"
@@ -294,6 +300,8 @@ struct RebalanceIntegrationTests {
         Self.expectClean(addLog, addReport, "add")
         let counts = try await Self.checkPlacement(ring: try Self.ring(["shard0", "shard1", "shard2"], version: 2))
         #expect(counts["shard2", default: 0] > 0, "nothing moved to shard2: \(counts)")
+        let countries = try await PSQL.run(Self.url(port: extra), "SELECT string_agg(code, ',' ORDER BY code) FROM rb_countries")
+        #expect(countries.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "br,fr,jp", "the global table was not copied whole: \(countries)")
         #expect(added["live_ring_version"] == "2")
         let configuration = try ConfigurationLoader.load(path: pgring.configPath)
         #expect(configuration.shards.map(\.name) == ["shard0", "shard1", "shard2"])
@@ -362,6 +370,8 @@ struct RebalanceIntegrationTests {
         Self.expectClean(log, report, "abort")
         let counts = try await Self.checkPlacement(ring: try Self.ring(["shard0", "shard1"], version: 1))
         #expect(counts["shard2", default: 0] == 0, "rows left on the target: \(counts)")
+        let countries = try await PSQL.run(Self.url(port: extra), "SELECT count(*) FROM rb_countries")
+        #expect(countries.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "0", "global rows left on the target: \(countries)")
         #expect(try String(contentsOfFile: pgring.configPath, encoding: .utf8) == configBefore)
         #expect(try await Self.leftovers().isEmpty)
         #expect(try await pgring.status()["phase"] == "aborted")
