@@ -55,7 +55,12 @@ extension PGRingRuntime {
             clients: ClientCounts(active: active, idle: idle, waiting: waiting),
             pools: pools,
             shards: shards,
-            ring: RingStats(version: ring?.version ?? configuration.ring.version, fingerprint: ring.map { "\($0.fingerprint)" } ?? "none")
+            ring: RingStats(version: ring?.version ?? configuration.ring.version, fingerprint: ring.map { "\($0.fingerprint)" } ?? "none",
+                            rebalance: rebalancer.job.map { job in
+                                RebalanceStats(job: job.id, phase: job.phase.rawValue, running: rebalancer.isRunning,
+                                               heldClients: writeFreezeGate.waitingCount, cutoverAttempts: job.cutoverAttempts,
+                                               cutoverPauseSeconds: job.cutoverMillis.map { $0 / 1000 })
+                            })
         )
     }
 }

@@ -7,7 +7,8 @@ extension StatsRendering {
     /// - `version`, `started_at` (ISO 8601), `captured_at` (ISO 8601, whole seconds), `captured_at_unix_seconds`
     ///   (Double, sub-second: what rates are computed from), `uptime_seconds`, `ready` (Bool),
     /// - `clients`: `total`, `active`, `idle`, `waiting`,
-    /// - `pools[]`: see ``PoolStats``; `shards[]`: see ``ShardStats`` / ``ServerStats``; `ring`: `version`, `fingerprint`,
+    /// - `pools[]`: see ``PoolStats``; `shards[]`: see ``ShardStats`` / ``ServerStats``; `ring`: `version`, `fingerprint`, `rebalance`
+    ///   (``RebalanceStats``, absent without a job),
     /// - `totals`: `client_connections_opened`, `client_connections_closed`, `client_received_bytes`,
     ///   `client_sent_bytes`, `queries[]` and `transactions[]` (`shard`, `role`, `count`, `seconds_sum`),
     ///   `pool_waits[]` (`pool`, `count`, `seconds_sum`), `errors[]` (`sqlstate_class`, `count`),

@@ -92,6 +92,21 @@ extension StatsRendering {
         out.sample("pgring_ring_version", [], Double(snapshot.ring.version))
         out.family("pgring_ring_info", "gauge", "Always 1; the fingerprint label identifies the ring in use.")
         out.sample("pgring_ring_info", [("fingerprint", snapshot.ring.fingerprint)], 1)
+
+        out.family("pgring_rebalance_running", "gauge", "1 while a rebalance job runs in this process (docs/rebalancing.md).")
+        out.sample("pgring_rebalance_running", [], snapshot.ring.rebalance?.running == true ? 1 : 0)
+        if let rebalance = snapshot.ring.rebalance {
+            out.family("pgring_rebalance_info", "gauge", "Always 1; the labels name the current or last rebalance job and its phase.")
+            out.sample("pgring_rebalance_info", [("job", rebalance.job), ("phase", rebalance.phase)], 1)
+            out.family("pgring_rebalance_held_clients", "gauge", "Sessions whose writes of moving keys a cutover holds right now.")
+            out.sample("pgring_rebalance_held_clients", [], Double(rebalance.heldClients))
+            out.family("pgring_rebalance_cutover_attempts", "gauge", "Cutovers the job has tried.")
+            out.sample("pgring_rebalance_cutover_attempts", [], Double(rebalance.cutoverAttempts))
+            if let pause = rebalance.cutoverPauseSeconds {
+                out.family("pgring_rebalance_cutover_pause_seconds", "gauge", "How long the job's cutover held writes of moving keys.")
+                out.sample("pgring_rebalance_cutover_pause_seconds", [], pause)
+            }
+        }
         return out.text
     }
 

@@ -178,9 +178,38 @@ public struct RingStats: Sendable, Equatable, Encodable {
     public var version: Int
     /// The ring fingerprint as text (same text `pgringctl ring show` prints).
     public var fingerprint: String
+    /// The current (or last) rebalance job; absent when none was ever started.
+    public var rebalance: RebalanceStats?
 
-    public init(version: Int, fingerprint: String) {
+    public init(version: Int, fingerprint: String, rebalance: RebalanceStats? = nil) {
         self.version = version
         self.fingerprint = fingerprint
+        self.rebalance = rebalance
+    }
+}
+
+/// The rebalance job as the stats port shows it. JSON keys: `job`, `phase`, `running`, `held_clients`,
+/// `cutover_attempts`, `cutover_pause_seconds` (absent before the first cutover).
+public struct RebalanceStats: Sendable, Equatable, Encodable {
+    /// The job id.
+    public var job: String
+    /// Its phase (docs/rebalancing.md).
+    public var phase: String
+    /// True while its task runs in this process.
+    public var running: Bool
+    /// Sessions whose writes the cutover holds right now.
+    public var heldClients: Int
+    /// Cutovers tried.
+    public var cutoverAttempts: Int
+    /// How long the last successful cutover held writes of moving keys.
+    public var cutoverPauseSeconds: Double?
+
+    public init(job: String, phase: String, running: Bool, heldClients: Int, cutoverAttempts: Int, cutoverPauseSeconds: Double?) {
+        self.job = job
+        self.phase = phase
+        self.running = running
+        self.heldClients = heldClients
+        self.cutoverAttempts = cutoverAttempts
+        self.cutoverPauseSeconds = cutoverPauseSeconds
     }
 }

@@ -36,6 +36,33 @@ struct StatsRenderingTests {
         for sample in parsed.samples { #expect(sample.name.hasPrefix("pgring_")) }
     }
 
+    @Test func rebalanceGaugesFollowTheJob() throws {
+        var snapshot = StatsFixtures.twoShards()
+        let none = PrometheusTextParser.parse(StatsRendering.snapshotGaugesText(snapshot))
+        #expect(none.value("pgring_rebalance_running") == 0)
+        #expect(none.samples(named: "pgring_rebalance_info").isEmpty)
+        snapshot.ring.rebalance = RebalanceStats(job: "0fab57b6", phase: "cutting_over", running: true, heldClients: 12,
+                                                 cutoverAttempts: 2, cutoverPauseSeconds: nil)
+        let cutting = PrometheusTextParser.parse(StatsRendering.snapshotGaugesText(snapshot))
+        #expect(cutting.errors.isEmpty, "\(cutting.errors)")
+        #expect(cutting.value("pgring_rebalance_running") == 1)
+        #expect(cutting.value("pgring_rebalance_info", ["job": "0fab57b6", "phase": "cutting_over"]) == 1)
+        #expect(cutting.value("pgring_rebalance_held_clients") == 12)
+        #expect(cutting.value("pgring_rebalance_cutover_attempts") == 2)
+        #expect(cutting.samples(named: "pgring_rebalance_cutover_pause_seconds").isEmpty, "no cutover yet: absent, not 0")
+        snapshot.ring.rebalance?.cutoverPauseSeconds = 0.0744
+        snapshot.ring.rebalance?.running = false
+        let done = PrometheusTextParser.parse(StatsRendering.snapshotGaugesText(snapshot))
+        #expect(done.value("pgring_rebalance_cutover_pause_seconds") == 0.0744)
+        #expect(done.value("pgring_rebalance_running") == 0)
+        let json = StatsRendering.statsJSON(snapshot: snapshot, totals: PGRingMetrics().totals())
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        let rebalance = try #require((object["ring"] as? [String: Any])?["rebalance"] as? [String: Any])
+        #expect(rebalance["job"] as? String == "0fab57b6")
+        #expect(rebalance["held_clients"] as? Int == 12)
+        #expect(rebalance["cutover_pause_seconds"] as? Double == 0.0744)
+    }
+
     @Test func fullScrapeHasOneTypeLinePerFamilyAndNoClash() {
         let metrics = PGRingMetrics()
         metrics.queryCompleted(shard: "alpha", role: .primary, seconds: 0.01)
