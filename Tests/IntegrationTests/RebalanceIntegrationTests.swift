@@ -139,7 +139,7 @@ struct RebalanceIntegrationTests {
     }
 
     /// A pgring process for shards 0 and 1 (with their replicas), transaction pooling, the rb_ tables sharded.
-    static func startPGRing() async throws -> PGRingProcess {
+    static func startPGRing(rebalance extra: String = "") async throws -> PGRingProcess {
         let cluster = try cluster
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pgring-rebalance-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -177,6 +177,7 @@ struct RebalanceIntegrationTests {
             [rebalance]
             user = "rebalancer"
             password = "rebalancer"
+            \(extra)
 
             \(shards)
 
@@ -378,6 +379,33 @@ struct RebalanceIntegrationTests {
         // A resume or another abort of an aborted job is refused with a reason.
         let again = try await PSQL.run(pgring.adminURL, "REBALANCE RESUME")
         #expect(again.status != 0 && again.stderr.contains("aborted"), "\(again)")
+    }
+
+    @Test("a cutover that cannot finish in cutover_timeout is undone (old ring, writes flow) and retried until it can")
+    func cutoverUndoneThenRetried() async throws {
+        try await Self.prepareServers()
+        let pgring = try await Self.startPGRing(rebalance: "cutover_timeout = 1\ncutover_attempts = 20")
+        defer { pgring.stop() }
+        let extra = try Self.extraPort()
+        let load = Self.startLoad(pgring, name: "undo", seed: 11)
+        // A session tied to a server connection of shard0's primary (LISTEN) for 15 s: every cutover before it
+        // ends must give up, since the cutover waits for every lease taken before its hold. (A LISTEN has no
+        // transaction id, so it does not hold up the creation of the subscriptions' slots, as a write would.)
+        let long = Task {
+            try await PSQL.run(pgring.appURL, "LISTEN rb_test; SELECT pg_sleep(15);", timeout: 60)
+        }
+        try await Task.sleep(for: .milliseconds(500))
+        try await pgring.admin("REBALANCE START ADD shard2 PRIMARY 127.0.0.1:\(extra)")
+        let done = try await pgring.waitForPhase(["done"])
+        let longResult = try await long.value
+        #expect(longResult.status == 0, "\(longResult)")
+        #expect(Int(done["cutover_attempts"] ?? "") ?? 0 >= 2, "\(done)")
+        let history = try await pgring.admin("SHOW REBALANCE")
+        #expect(history.contains("undone, writes resumed on the old ring") && history.contains("still running"), "\(history)")
+        try await Task.sleep(for: .seconds(1))
+        let log = try await Self.stopLoad(load)
+        let report = try await Self.verify(load.log, shards: ["shard0", "shard1", "shard2"])
+        Self.expectClean(log, report, "undone cutovers")
     }
 
     @Test("pgring killed during the copy: after a restart the job tells the truth and resumes to completion")
