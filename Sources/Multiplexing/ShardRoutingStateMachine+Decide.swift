@@ -100,7 +100,10 @@ extension ShardRoutingStateMachine {
         }
         if inTransaction, held?.leasedDuringFreeze != true { return false }
         guard route.writes || route.startsTransaction || unpinned || inTransaction else { return false }
+        // Keys pgring cannot see: a shard pin or hint, or a keyless statement sent to the default shard
+        // (`no_key_policy = "default_shard"`), may touch moving rows.
         if hints.pinnedShard != nil || routables.contains(where: { $0.analysis.hints.shard != nil }) { return true }
+        if route.reasons.contains(.noKeyPolicy) { return true }
         for routable in routables {
             for hash in table.router.keyHashes(routable.analysis, parameters: routable.parameters, session: hints) where freeze.contains(hash) {
                 return true

@@ -70,6 +70,17 @@ import Testing
         #expect(during.run([.query(sql)], held: leasedDuring) == .frozen)
     }
 
+    @Test func aKeylessWriteSentToTheDefaultShardWaitsWhenItIsASource() {
+        var table = Self.frozenTable()
+        let keyless = Shards.table(noKeyPolicy: .defaultShard)
+        table = RoutingTable(version: table.version, ring: table.ring, router: keyless.router, shardsWithReplicas: table.shardsWithReplicas)
+        table.freeze = Self.frozenTable().freeze
+        var session = RoutingSession(table: table)
+        #expect(session.run([.query("UPDATE accounts SET balance = 0")]) == .frozen)
+        var read = RoutingSession(table: table)
+        #expect(read.run([.query("SELECT count(*) FROM accounts")]).leaseTarget?.shard == "a")
+    }
+
     @Test func aShardPinnedSessionWaitsAsItsKeysAreUnknown() {
         var session = RoutingSession(table: Self.frozenTable())
         #expect(session.run([.query("SET pgring.shard = 'a'")]).reply?.ids == "CZ")
