@@ -83,6 +83,7 @@ public struct PGRingService: Service {
         // The health checks close their connections before the event loops may go away.
         healthChecks?.cancel()
         await healthChecks?.value
+        runtime.metricsBuffers.stop()
         logger.info("pgring stopped")
     }
 }

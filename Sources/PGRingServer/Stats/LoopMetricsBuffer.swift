@@ -15,7 +15,7 @@ final class LoopMetricsBuffer: @unchecked Sendable {
         var waitSeconds: [Double] = []
     }
 
-    private let eventLoop: EventLoop
+    let eventLoop: EventLoop
     private var entries: [ObjectIdentifier: Entry] = [:]
 
     init(eventLoop: EventLoop) {
@@ -54,6 +54,7 @@ final class LoopMetricsBuffer: @unchecked Sendable {
 /// The buffers of all event loops, created on first use with their flush task.
 final class LoopMetricsBuffers: Sendable {
     private let buffers = NIOLockedValueBox<[ObjectIdentifier: LoopMetricsBuffer]>([:])
+    private let flushTasks = NIOLockedValueBox<[RepeatedTask]>([])
     private let metrics: PGRingMetrics
 
     init(metrics: PGRingMetrics) {
@@ -70,10 +71,25 @@ final class LoopMetricsBuffers: Sendable {
         }
         if created {
             let metrics = self.metrics
-            eventLoop.scheduleRepeatedTask(initialDelay: .milliseconds(250), delay: .milliseconds(250)) { _ in
+            let task = eventLoop.scheduleRepeatedTask(initialDelay: .milliseconds(250), delay: .milliseconds(250)) { _ in
                 buffer.flush(into: metrics)
             }
+            flushTasks.withLockedValue { $0.append(task) }
         }
         return buffer
+    }
+
+    /// At shutdown, before the event loops go away: stops the periodic flushes (a repeated task rescheduling
+    /// itself on a loop that shut down is an error) and flushes what each buffer holds, on its loop.
+    func stop() {
+        let tasks = flushTasks.withLockedValue { tasks -> [RepeatedTask] in
+            defer { tasks = [] }
+            return tasks
+        }
+        for task in tasks { task.cancel() }
+        let metrics = self.metrics
+        for buffer in buffers.withLockedValue({ Array($0.values) }) {
+            buffer.eventLoop.execute { buffer.flush(into: metrics) }
+        }
     }
 }
