@@ -79,6 +79,8 @@ struct PGRingCommand: AsyncParsableCommand {
         )
         // RELOAD (admin console) and SIGHUP read this file again.
         runtime.configurationPath = path
+        // A rebalance that adds or removes a shard changes the primaries /ready and pgring_server_up check.
+        runtime.setShardsChangedHandler { reachability.setTargets(PrimaryReachability.primaries(of: $0)) }
         signal(SIGHUP, SIG_IGN)
         let hangup = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
         hangup.setEventHandler {

@@ -175,7 +175,7 @@ struct RebalanceIntegrationTests {
             vnodes = \(vnodes)
 
             [stats]
-            enabled = false
+            listen_port = \(pgring.port + 1)
 
             [rebalance]
             user = "rebalancer"
@@ -312,6 +312,18 @@ struct RebalanceIntegrationTests {
         #expect(configuration.shards.last?.replicas.map(\.port) == [extra + 1])
         #expect(configuration.ring.version == 2)
         #expect(try await Self.leftovers().isEmpty)
+        // The stats port follows the new shard list: its primary's reachability and the job's gauges.
+        var metrics = ""
+        for _ in 0..<60 {
+            metrics = try await StatsIntegrationTests.get(pgring.port + 1, "/metrics").stdout
+            if metrics.contains("pgring_server_up{shard=\"shard2\",role=\"primary\",server=\"127.0.0.1:\(extra)\"} 1") { break }
+            try await Task.sleep(for: .milliseconds(250))
+        }
+        #expect(metrics.contains("pgring_server_up{shard=\"shard2\",role=\"primary\",server=\"127.0.0.1:\(extra)\"} 1"), "\(metrics)")
+        #expect(metrics.contains("pgring_rebalance_info{job=\"\(added["job"] ?? "?")\",phase=\"done\"} 1"), "\(metrics)")
+        #expect(metrics.contains("pgring_rebalance_cutover_pause_seconds "), "\(metrics)")
+        let ready = try await StatsIntegrationTests.get(pgring.port + 1, "/ready")
+        #expect(ready.stdout.hasSuffix("200"), "\(ready)")
         let ringRows = try await pgring.admin("SHOW RING")
         #expect(ringRows.contains("shard2|"), "\(ringRows)")
         print("rebalance add: cutover pause \(added["cutover_pause_ms"] ?? "?") ms, held writes \(added["held_writes"] ?? "?") (max \(added["held_writes_max_ms"] ?? "-") ms, p99 \(added["held_writes_p99_ms"] ?? "-") ms); load p99 \(addLog["latency_ms"] ?? "")")

@@ -84,6 +84,7 @@ final class RebalanceCoordinator: Sendable {
         runtime.health.reconfigure(configuration)
         runtime.replaceSnapshot(RuntimeSnapshot(configuration: configuration, users: runtime.snapshot.users))
         runtime.setRoutingTable(PGRingRuntime.routingTable(configuration, ring: ring))
+        runtime.shardsChanged(configuration)
     }
 
     /// Writes the job's live shards and ring version to the configuration file (atomically), if pgring was

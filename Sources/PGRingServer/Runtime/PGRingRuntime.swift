@@ -51,6 +51,7 @@ public final class PGRingRuntime: Sendable {
         }
     }
     private let shutdownHandler = NIOLockedValueBox<(@Sendable () -> Void)?>(nil)
+    private let shardsChangedHandler = NIOLockedValueBox<(@Sendable (PGRingConfiguration) -> Void)?>(nil)
     private let configurationPathBox = NIOLockedValueBox<String?>(nil)
     private let snapshotBox: NIOLockedValueBox<RuntimeSnapshot>
     private let routingTableBox: NIOLockedValueBox<RoutingTable?>
@@ -77,6 +78,17 @@ public final class PGRingRuntime: Sendable {
     /// shutdown; tests stop their harness).
     public func setShutdownHandler(_ handler: @escaping @Sendable () -> Void) {
         shutdownHandler.withLockedValue { $0 = handler }
+    }
+
+    /// Sets what follows a change of the shard list (a rebalance's new ring): the executable points its
+    /// primaries' reachability check at the new primaries.
+    public func setShardsChangedHandler(_ handler: @escaping @Sendable (PGRingConfiguration) -> Void) {
+        shardsChangedHandler.withLockedValue { $0 = handler }
+    }
+
+    /// Tells the handler of ``setShardsChangedHandler(_:)`` that the shards are now those of `configuration`.
+    func shardsChanged(_ configuration: PGRingConfiguration) {
+        shardsChangedHandler.withLockedValue { $0 }?(configuration)
     }
 
     /// The file RELOAD and SIGHUP read again (nil: started from a configuration in code).
