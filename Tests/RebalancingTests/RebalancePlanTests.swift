@@ -85,6 +85,29 @@ final class RebalanceSQLTests: XCTestCase {
         XCTAssertFalse(RebalanceSQL.createPublication(job: "ab12", pair: 0, tables: [global], ranges: ranges, globals: false).contains("countries"))
     }
 
+    func testDeletesAndCopySchemaStatements() {
+        let table = TableSpec(name: "accounts", keyColumn: "user_id", keyType: "int", isGlobal: false)
+        let ranges = [HashRange(lo: 1, hi: 2)]
+        XCTAssertEqual(RebalanceSQL.deleteBlocks(table, ranges: ranges, first: 10, end: 20),
+                       "WITH deleted AS (DELETE FROM \"accounts\" WHERE ctid >= '(10,0)'::tid AND ctid < '(20,0)'::tid AND "
+                       + "(hashint8extended(\"user_id\", 0) <@ '{[1,2]}'::int8multirange) RETURNING 1) SELECT count(*) FROM deleted")
+        XCTAssertEqual(RebalanceSQL.deleteBatch(table, ranges: ranges, limit: 500),
+                       "WITH deleted AS (DELETE FROM \"accounts\" WHERE ctid = ANY (ARRAY(SELECT ctid FROM \"accounts\" WHERE "
+                       + "(hashint8extended(\"user_id\", 0) <@ '{[1,2]}'::int8multirange) LIMIT 500)) RETURNING 1) SELECT count(*) FROM deleted")
+        let global = TableSpec(name: "countries", keyColumn: nil, keyType: "int", isGlobal: true)
+        XCTAssertNil(RebalanceSQL.deleteBlocks(global, ranges: ranges, first: 0, end: 1), "global tables are never deleted by range")
+        XCTAssertEqual(RebalanceSQL.createTable(table, columns: [("user_id", "bigint", true), ("note", "text", false)], primaryKey: "PRIMARY KEY (user_id)"),
+                       "CREATE TABLE IF NOT EXISTS \"accounts\" (\"user_id\" bigint NOT NULL, \"note\" text, PRIMARY KEY (user_id))")
+        XCTAssertEqual(RebalanceSQL.grant(table, privilege: "SELECT", to: "PUBLIC"),
+                       "DO $pgring$ BEGIN IF true THEN EXECUTE 'GRANT SELECT ON \"accounts\" TO PUBLIC'; END IF; END $pgring$")
+        XCTAssertEqual(RebalanceSQL.grant(table, privilege: "INSERT", to: "o'app"),
+                       "DO $pgring$ BEGIN IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'o''app') THEN "
+                       + "EXECUTE 'GRANT INSERT ON \"accounts\" TO \"o''app\"'; END IF; END $pgring$")
+        XCTAssertNil(RebalanceSQL.grant(table, privilege: "SELECT; DROP TABLE x", to: "app"), "only known privileges")
+        XCTAssertEqual(RebalanceSQL.writeFence(job: "j'1", pair: 2, seq: 3),
+                       "INSERT INTO pgring.rebalance_fence (job, pair, seq) VALUES ('j''1', 2, 3) ON CONFLICT (job, pair) DO UPDATE SET seq = EXCLUDED.seq")
+    }
+
     func testConnectionStringQuotesValues() {
         XCTAssertEqual(RebalanceSQL.connectionString(host: "127.0.0.1", port: 5432, database: "app", user: "re'b", password: "p\\w d"),
                        "host='127.0.0.1' port=5432 dbname='app' user='re\\'b' password='p\\\\w d'")
