@@ -39,7 +39,7 @@ let package = Package(
         ),
         // Online rebalancing: the plan (ring diff per source/target pair), the SQL it runs, the persisted job.
         // No I/O beyond the job's state file.
-        .target(name: "Rebalancing", dependencies: ["HashRing"], swiftSettings: strict),
+        .target(name: "Rebalancing", dependencies: ["HashRing", "Config"], swiftSettings: strict),
         // Pool state machine, generic over a clock. No I/O.
         .target(name: "Pooling", swiftSettings: strict),
         // Config model, TOML parser, validation. No I/O beyond reading the file.
@@ -96,7 +96,7 @@ let package = Package(
         .testTarget(name: "HashRingTests", dependencies: ["HashRing"], resources: [.copy("Vectors")], swiftSettings: strict),
         .testTarget(name: "RoutingTests", dependencies: ["Routing", "HashRing"], swiftSettings: strict),
         .testTarget(name: "PoolingTests", dependencies: ["Pooling"], swiftSettings: strict),
-        .testTarget(name: "RebalancingTests", dependencies: ["Rebalancing", "HashRing"], swiftSettings: strict),
+        .testTarget(name: "RebalancingTests", dependencies: ["Rebalancing", "HashRing", "Config"], swiftSettings: strict),
         .testTarget(
             name: "MultiplexingTests",
             dependencies: ["Multiplexing", "PGWire", "Routing", "HashRing", .product(name: "NIOCore", package: "swift-nio")],

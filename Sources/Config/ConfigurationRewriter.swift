@@ -12,8 +12,9 @@ import Darwin
 #endif
 
 /// One `[[shards]]` entry as `ConfigurationRewriter` writes it: the text form of the loader's `ShardConfiguration`
-/// (addresses are `"host:port"` strings, written as given).
-public struct ShardEntry: Sendable, Equatable {
+/// (addresses are `"host:port"` strings, written as given). A rebalance job records its shards in this form too
+/// (`Rebalancing.ShardSpec`).
+public struct ShardEntry: Sendable, Equatable, Codable {
     /// `name`.
     public var name: String
     /// `weight`.
@@ -23,7 +24,7 @@ public struct ShardEntry: Sendable, Equatable {
     /// `replicas`: `["host:port", ...]`.
     public var replicas: [String]
 
-    public init(name: String, weight: Int, primary: String, replicas: [String]) {
+    public init(name: String, weight: Int, primary: String, replicas: [String] = []) {
         self.name = name
         self.weight = weight
         self.primary = primary
@@ -105,6 +106,11 @@ public enum ConfigurationRewriter {
     /// - Throws: `ConfigurationRewriteError.writeFailed`.
     public static func writeAtomically(_ contents: String, to path: String) throws {
         try AtomicFileWriter(path: path).write(Array(contents.utf8))
+    }
+
+    /// ``writeAtomically(_:to:)`` for bytes (the rebalance job's JSON state file).
+    public static func writeAtomically(bytes: [UInt8], to path: String) throws {
+        try AtomicFileWriter(path: path).write(bytes)
     }
 
     // MARK: Rendering

@@ -1,3 +1,4 @@
+import Config
 import Foundation
 
 /// Where rebalance jobs are kept. A file today (``FileRebalanceJobStore``); the protocol is what a store in
@@ -14,7 +15,8 @@ public struct RebalanceStoreError: Error, CustomStringConvertible, Sendable {
     public var description: String
 }
 
-/// A job kept as JSON in one file, replaced atomically (temporary file, fsync, rename, fsync of the directory).
+/// A job kept as JSON in one file, replaced atomically (`ConfigurationRewriter.writeAtomically`: temporary file,
+/// fsync, rename, fsync of the directory).
 public struct FileRebalanceJobStore: RebalanceJobStore {
     /// The file.
     public let path: String
@@ -39,7 +41,11 @@ public struct FileRebalanceJobStore: RebalanceJobStore {
         do { data = try Self.encoder.encode(job) } catch {
             throw RebalanceStoreError(description: "cannot encode the rebalance job: \(error)")
         }
-        try Self.writeAtomically(data, to: path)
+        do {
+            try ConfigurationRewriter.writeAtomically(bytes: [UInt8](data), to: path)
+        } catch {
+            throw RebalanceStoreError(description: "cannot write the rebalance state file \(path): \(error)")
+        }
     }
 
     static var encoder: JSONEncoder {
@@ -53,34 +59,5 @@ public struct FileRebalanceJobStore: RebalanceJobStore {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
         return decoder
-    }
-
-    /// Writes `data` to `path` so that a crash leaves either the old or the new contents, never a mix.
-    public static func writeAtomically(_ data: Data, to path: String) throws {
-        let directory = (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent
-        let temporary = directory + "/." + (path as NSString).lastPathComponent + ".tmp-\(getpid())"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        guard fd >= 0 else { throw RebalanceStoreError(description: "cannot create \(temporary): \(String(cString: strerror(errno)))") }
-        var ok = data.withUnsafeBytes { buffer -> Bool in
-            var offset = 0
-            while offset < buffer.count {
-                let written = write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                if written <= 0 { return false }
-                offset += written
-            }
-            return true
-        }
-        ok = ok && fsync(fd) == 0
-        close(fd)
-        guard ok, rename(temporary, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(temporary)
-            throw RebalanceStoreError(description: "cannot write \(path): \(reason)")
-        }
-        let directoryFD = open(directory, O_RDONLY)
-        if directoryFD >= 0 {
-            fsync(directoryFD)
-            close(directoryFD)
-        }
     }
 }

@@ -1,24 +1,9 @@
+import Config
 import HashRing
 
-/// A shard as a rebalance job records it: enough to build the ring and to reach the servers.
-public struct ShardSpec: Codable, Sendable, Equatable {
-    /// The shard name (placement depends on it).
-    public var name: String
-    /// The weight (> 0).
-    public var weight: Int
-    /// The primary, "host:port".
-    public var primary: String
-    /// The replicas, "host:port" each.
-    public var replicas: [String]
-
-    /// Creates a shard description.
-    public init(name: String, weight: Int, primary: String, replicas: [String] = []) {
-        self.name = name
-        self.weight = weight
-        self.primary = primary
-        self.replicas = replicas
-    }
-}
+/// A shard as a rebalance job records it: enough to build the ring and to reach the servers — the same text
+/// form the configuration file's `[[shards]]` are written in.
+public typealias ShardSpec = ShardEntry
 
 /// What a rebalance changes in the ring.
 public enum RebalanceOperation: Codable, Sendable, Equatable, CustomStringConvertible {
@@ -28,14 +13,6 @@ public enum RebalanceOperation: Codable, Sendable, Equatable, CustomStringConver
     case remove(name: String)
     /// A shard's weight changes; ranges move to it (up) or from it (down).
     case reweight(name: String, weight: Int)
-
-    /// The shard the operation is about.
-    public var shardName: String {
-        switch self {
-        case .add(let shard): return shard.name
-        case .remove(let name), .reweight(let name, _): return name
-        }
-    }
 
     public var description: String {
         switch self {

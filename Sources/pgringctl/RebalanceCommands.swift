@@ -3,14 +3,6 @@ import ArgumentParser
 import Config
 import Foundation
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 // `pgringctl rebalance ...`: plan, start, follow and undo online rebalancing through the admin console's
 // REBALANCE commands and SHOW REBALANCE (docs/admin.md). The pure parts (console command text, rendering of
 // the results) are `RebalanceRequest`, `RebalancePlanReport` and `RebalanceStatusReport`; the commands only

@@ -1,15 +1,5 @@
 import AdminClient
-import ArgumentParser
-import Config
 import Foundation
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 // MARK: - REBALANCE PLAN
 

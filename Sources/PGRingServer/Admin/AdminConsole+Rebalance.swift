@@ -67,7 +67,7 @@ extension AdminConsole {
                 ["held_writes_max_ms", job.heldWritesMaxMillis.map(text)], ["held_writes_p99_ms", job.heldWritesP99Millis.map(text)],
             ]
             for (table, count) in job.rowsDeleted.sorted(by: { $0.key < $1.key }) { rows.append(["rows_deleted.\(table)", String(count)]) }
-            if let plan = try? job.plan() {
+            if let plan = try? coordinator.plan(of: job) {
                 let live = !job.phase.isFinished && !job.resumePhase.isPastCutover
                 let connections = coordinator.makeConnections()
                 defer { connections.closeAll() }

@@ -199,8 +199,7 @@ extension ClientSessionHandler {
         state = .multiplexing(pool: pool, lease: .holding(server))
         if shardRouter != nil {
             heldTarget = requestedTarget
-            heldFreezeID = runtime.routingTable?.freeze?.id
-            return pumpRouting(context: context)
+            return pumpRouting(context: context, newLease: true)
         }
         if let bytes = early {
             early = nil

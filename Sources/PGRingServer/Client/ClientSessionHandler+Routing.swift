@@ -8,9 +8,11 @@ import Routing
 /// ``ShardRoutingStateMachine`` picks, on a server connection leased from that server's pool.
 extension ClientSessionHandler {
     /// Moves the pending frames (`early`) as far as they can go now: answers pgring gives itself, frames sent
-    /// to the held server, or a lease request. Called after new frames, a lease, and each backend batch.
-    func pumpRouting(context: ChannelHandlerContext) {
+    /// to the held server, or a lease request. Called after new frames, a lease (`newLease`: the table read here
+    /// also tells under which rebalance freeze, if any, the server was leased), and each backend batch.
+    func pumpRouting(context: ChannelHandlerContext, newLease: Bool = false) {
         guard shardRouter != nil, let table = runtime.routingTable else { return }
+        if newLease { heldFreezeID = table.freeze?.id }
         var wroteToClient = false
         loop: while true {
             let held: ShardRoutingStateMachine.Held?

@@ -12,7 +12,7 @@ extension RebalanceCoordinator {
         defer { connections.closeAll() }
         while let job, !stopRequested {
             do {
-                let plan = try job.plan()
+                let plan = try plan(of: job)
                 switch job.phase {
                 case .planned:
                     try update { $0.enter(.preparing, now: Date()) }

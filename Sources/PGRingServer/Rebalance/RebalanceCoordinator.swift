@@ -17,6 +17,8 @@ final class RebalanceCoordinator: Sendable {
         var stopRequested = false
         var nextFreezeID = 1
         var loadError: String?
+        /// The plan of the current job (a pure function of its shard lists, built once per job).
+        var plan: (job: String, plan: RebalancePlan)?
     }
 
     unowned let runtime: PGRingRuntime
@@ -79,8 +81,7 @@ final class RebalanceCoordinator: Sendable {
                                       replicas: spec.replicas.compactMap { try? ServerAddress(parsing: $0) })
         }
         configuration.ring.version = version
-        guard let ring = try? ConsistentHashRing(
-            weights: configuration.shards.map { ($0.name, $0.weight) }, virtualNodes: configuration.ring.vnodes, version: version) else { return }
+        guard let ring = PGRingRuntime.ring(configuration) else { return }
         runtime.health.reconfigure(configuration)
         runtime.replaceSnapshot(RuntimeSnapshot(configuration: configuration, users: runtime.snapshot.users))
         runtime.setRoutingTable(PGRingRuntime.routingTable(configuration, ring: ring))
@@ -91,7 +92,7 @@ final class RebalanceCoordinator: Sendable {
     /// started from one and it differs.
     func writeConfigurationFile(_ job: RebalanceJob) {
         guard let path = runtime.configurationPath, let text = try? String(contentsOfFile: path, encoding: .utf8) else { return }
-        let shards = job.liveShards.map { ShardEntry(name: $0.name, weight: $0.weight, primary: $0.primary, replicas: $0.replicas) }
+        let shards = job.liveShards
         do {
             let rewritten = try ConfigurationRewriter.rewrite(text, shards: shards, ringVersion: job.liveVersion)
             guard rewritten != text else { return }
@@ -114,6 +115,15 @@ final class RebalanceCoordinator: Sendable {
         runtime.snapshot.configuration.tables.map {
             TableSpec(name: $0.name, keyColumn: $0.keyColumn, keyType: $0.keyType.rawValue, isGlobal: $0.isGlobal)
         }
+    }
+
+    /// `job`'s plan: its two rings and the moving ranges, built once per job (every phase and every SHOW
+    /// REBALANCE needs it).
+    func plan(of job: RebalanceJob) throws -> RebalancePlan {
+        if let cached = state.withLockedValue({ $0.plan }), cached.job == job.id { return cached.plan }
+        let plan = try job.plan()
+        state.withLockedValue { $0.plan = (job.id, plan) }
+        return plan
     }
 
     /// Persists `job` and makes it the current one.
@@ -154,6 +164,7 @@ final class RebalanceCoordinator: Sendable {
             database: connections.database, copySchema: copySchema, now: Date())
         job.record("planned: \(operation); \(plan.pairs.count) source/target pairs, \(String(format: "%.3f", plan.movedFraction * 100))% of the keyspace", now: Date())
         try save(job)
+        state.withLockedValue { $0.plan = (job.id, plan) }
         launch()
         return job
     }
@@ -194,7 +205,7 @@ final class RebalanceCoordinator: Sendable {
         }
         let connections = makeConnections()
         defer { connections.closeAll() }
-        return try await dropReplication(current, plan: try current.plan(), connections: connections, strict: false)
+        return try await dropReplication(current, plan: try plan(of: current), connections: connections, strict: false)
     }
 
     /// Stops the running task (it ends at its next step) and waits for it.

@@ -63,10 +63,7 @@ public final class PGRingRuntime: Sendable {
         self.logger = logger
         self.metrics = metrics
         self.metricsBuffers = LoopMetricsBuffers(metrics: metrics)
-        let ring = try? ConsistentHashRing(
-            weights: configuration.shards.map { ($0.name, $0.weight) },
-            virtualNodes: configuration.ring.vnodes,
-            version: configuration.ring.version)
+        let ring = Self.ring(configuration)
         self.snapshotBox = NIOLockedValueBox(RuntimeSnapshot(configuration: configuration, users: UserDirectory(configuration.users)))
         self.clientTLS = try TLSContexts.client(configuration.tls)
         self.serverTLS = try TLSContexts.server(configuration.server)
@@ -127,6 +124,14 @@ public final class PGRingRuntime: Sendable {
     /// Replaces the routing snapshot atomically (a rebalance cut-over).
     func setRoutingTable(_ table: RoutingTable) {
         routingTableBox.withLockedValue { $0 = table }
+    }
+
+    /// The ring of a configuration's shards and `[ring]` (nil when it cannot be built, which validation rules out).
+    static func ring(_ configuration: PGRingConfiguration) -> ConsistentHashRing? {
+        try? ConsistentHashRing(
+            weights: configuration.shards.map { ($0.name, $0.weight) },
+            virtualNodes: configuration.ring.vnodes,
+            version: configuration.ring.version)
     }
 
     /// The routing snapshot of a configuration.
