@@ -221,6 +221,16 @@ final class ServerPool: Sendable {
     /// Counts for stats.
     var snapshot: PoolSnapshot { state.withLockedValue { $0.machine.snapshot } }
 
+    /// True once the pool counts no connection and every server connection it opened has closed (after
+    /// ``shutdown()``, when the last lease came back and every close finished).
+    var isDrained: Bool {
+        state.withLockedValue { state in
+            let counts = state.machine.snapshot
+            return state.connections.isEmpty
+                && counts.idleConnections + counts.leasedConnections + counts.connectingConnections == 0
+        }
+    }
+
     /// The number of the last lease handed out.
     var leaseSequence: Int { state.withLockedValue { $0.leaseSequence } }
 

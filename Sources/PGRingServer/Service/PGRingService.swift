@@ -83,8 +83,27 @@ public struct PGRingService: Service {
         // The health checks close their connections before the event loops may go away.
         healthChecks?.cancel()
         await healthChecks?.value
+        // Closing a session gives its server connection back on that connection's event loop, and closing a
+        // server connection tells the session that held it on the session's loop: both must have happened
+        // before the caller shuts the event loops down (one by one), or work handed to a loop already gone
+        // is dropped (and in debug builds a promise dropped that way stops the process).
+        await Self.waitBriefly(on: runtime.group, upTo: .seconds(5)) {
+            runtime.sessions.count == 0 && runtime.allPools.allSatisfy(\.isDrained)
+        }
+        if runtime.sessions.count > 0 || !runtime.allPools.allSatisfy(\.isDrained) {
+            logger.warning("client or server connections were still closing when pgring stopped")
+        }
         runtime.metricsBuffers.stop()
         logger.info("pgring stopped")
+    }
+
+    /// Polls `done` every 10 ms until it holds or `limit` passed. Uses event loop timers, not `Task.sleep`:
+    /// the service's task may be cancelled (tests, a failed sibling service) and the wait must still happen.
+    static func waitBriefly(on group: any EventLoopGroup, upTo limit: TimeAmount, until done: () -> Bool) async {
+        let deadline = NIODeadline.now() + limit
+        while !done(), NIODeadline.now() < deadline {
+            try? await group.any().scheduleTask(in: .milliseconds(10)) {}.futureResult.get()
+        }
     }
 }
 
