@@ -83,7 +83,10 @@ struct RebalanceIntegrationTests {
         }
 
         /// Waits until the job's phase is one of `phases` (or fails on `failed`).
-        func waitForPhase(_ phases: Set<String>, timeout: Double = 180) async throws -> [String: String] {
+        /// The default timeout is generous: the other suites write to the same primaries in parallel, and
+        /// under overlapping write transactions PostgreSQL makes each replication slot of the copy wait for the
+        /// next logged snapshot of running transactions (every 15 s); one full-suite run took 247 s here.
+        func waitForPhase(_ phases: Set<String>, timeout: Double = 420) async throws -> [String: String] {
             let deadline = Date().addingTimeInterval(timeout)
             var last: [String: String] = [:]
             while Date() < deadline {
