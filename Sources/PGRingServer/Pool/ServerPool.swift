@@ -224,11 +224,7 @@ final class ServerPool: Sendable {
     /// True once the pool counts no connection and every server connection it opened has closed (after
     /// ``shutdown()``, when the last lease came back and every close finished).
     var isDrained: Bool {
-        state.withLockedValue { state in
-            let counts = state.machine.snapshot
-            return state.connections.isEmpty
-                && counts.idleConnections + counts.leasedConnections + counts.connectingConnections == 0
-        }
+        state.withLockedValue { $0.connections.isEmpty && $0.machine.connectionStates.isEmpty }
     }
 
     /// The number of the last lease handed out.

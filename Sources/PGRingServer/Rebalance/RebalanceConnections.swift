@@ -1,6 +1,5 @@
 import Config
 import Logging
-import NIOConcurrencyHelpers
 import NIOCore
 import NIOSSL
 
@@ -10,16 +9,12 @@ import NIOSSL
 final class RebalanceConnections: Sendable {
     private let configuration: PGRingConfiguration
     private let group: EventLoopGroup
-    private let tlsContext: NIOSSLContext?
-    private let logger: Logger
-    private let connections = NIOLockedValueBox<[String: ServerConnection]>([:])
-    private let nextID = NIOLockedValueBox(-1_000_000)
+    private let connections: OwnServerConnections
 
     init(configuration: PGRingConfiguration, group: EventLoopGroup, tlsContext: NIOSSLContext?, logger: Logger) {
         self.configuration = configuration
         self.group = group
-        self.tlsContext = tlsContext
-        self.logger = logger
+        self.connections = OwnServerConnections(firstID: -1_000_000, tlsContext: tlsContext, logger: logger)
     }
 
     /// The login of the rebalance role on the servers.
@@ -31,12 +26,16 @@ final class RebalanceConnections: Sendable {
     /// Runs `sql` (one statement, or several without a transaction-block restriction) on `server`; the rows of
     /// every result. Throws with PostgreSQL's message when the statement fails.
     func query(_ server: String, _ sql: String) async throws -> [[String?]] {
-        let connection = try await connection(to: server)
+        let address: ServerAddress
+        do { address = try ServerAddress(parsing: server) } catch {
+            throw RebalanceFailure("bad server address \(server): \(error)")
+        }
+        let connection = try await connection(to: address)
         do {
             return try await connection.runInternalQueryRows(sql).get()
         } catch let error as ServerConnectionError {
             if case .internalQueryFailed = error { throw RebalanceFailure("\(server): \(error)") }
-            drop(server)
+            connections.drop(address)
             throw RebalanceFailure("\(server): \(error)")
         }
     }
@@ -48,37 +47,15 @@ final class RebalanceConnections: Sendable {
 
     /// Closes every connection.
     func closeAll() {
-        let all = connections.withLockedValue { connections -> [ServerConnection] in
-            defer { connections = [:] }
-            return Array(connections.values)
-        }
-        for connection in all { connection.close() }
+        connections.closeAll()
     }
 
-    private func drop(_ server: String) {
-        let dropped = connections.withLockedValue { $0.removeValue(forKey: server) }
-        dropped?.close()
-    }
-
-    private func connection(to server: String) async throws -> ServerConnection {
-        if let existing = connections.withLockedValue({ $0[server] }), existing.channel.isActive { return existing }
-        let address: ServerAddress
-        do { address = try ServerAddress(parsing: server) } catch {
-            throw RebalanceFailure("bad server address \(server): \(error)")
-        }
-        let id = nextID.withLockedValue { id -> Int in
-            defer { id -= 1 }
-            return id
-        }
+    private func connection(to server: ServerAddress) async throws -> ServerConnection {
         let login = ServerLoginSettings(
-            address: address, user: user, password: password, database: database,
+            address: server, user: user, password: password, database: database,
             tlsMode: configuration.server.tlsMode, connectTimeout: .milliseconds(Int64(max(1, configuration.server.connectTimeout) * 1000)))
         do {
-            let connection = try await ServerConnection.connect(
-                id: id, settings: login, tlsContext: tlsContext, maxMessageSize: configuration.pgring.maxMessageSize,
-                maxPreparedStatements: 0, on: group.next(), logger: logger).get()
-            connections.withLockedValue { $0[server] = connection }
-            return connection
+            return try await connections.connection(login, maxMessageSize: configuration.pgring.maxMessageSize, on: group.next())
         } catch {
             throw RebalanceFailure("cannot connect to \(server) as \(user): \(error)")
         }

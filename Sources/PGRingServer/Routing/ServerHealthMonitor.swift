@@ -28,9 +28,7 @@ final class ServerHealthMonitor: Sendable {
         var shards: [String: ShardHealthStateMachine] = [:]
         var shardOfServer: [String: String] = [:]
         var addresses: [String: ServerAddress] = [:]
-        var connections: [ServerAddress: ServerConnection] = [:]
         var outstanding: [String: Int] = [:]
-        var nextConnectionID = -1
         /// Per shard: the replay position every replica read needs (set after a rebalance cutover).
         var floors: [String: LSN] = [:]
     }
@@ -38,13 +36,13 @@ final class ServerHealthMonitor: Sendable {
     private let state = NIOLockedValueBox(State())
     private let group: EventLoopGroup
     private let logger: Logger
-    private let tlsContext: NIOSSLContext?
+    private let connections: OwnServerConnections
     private let settings: NIOLockedValueBox<(configuration: PGRingConfiguration, keyCaches: [ServerAddress: SCRAMKeyCache])>
 
     init(configuration: PGRingConfiguration, group: EventLoopGroup, tlsContext: NIOSSLContext?, logger: Logger) {
         self.group = group
         self.logger = logger
-        self.tlsContext = tlsContext
+        self.connections = OwnServerConnections(firstID: -1, tlsContext: tlsContext, logger: logger)
         self.settings = NIOLockedValueBox((configuration, [:]))
         state.withLockedValue { state in
             let limits = Self.limits(configuration.routing)
@@ -101,11 +99,7 @@ final class ServerHealthMonitor: Sendable {
             let interval = settings.withLockedValue { $0.configuration.routing.healthCheckInterval }
             try? await Task.sleep(for: .milliseconds(Int64(max(0.01, interval) * 1000)))
         }
-        let connections = state.withLockedValue { state -> [ServerConnection] in
-            defer { state.connections = [:] }
-            return Array(state.connections.values)
-        }
-        for connection in connections { connection.channel.close(promise: nil) }
+        connections.closeAll()
     }
 
     /// Checks every server once, concurrently, and records the results.
@@ -148,7 +142,15 @@ final class ServerHealthMonitor: Sendable {
         let timeout = TimeAmount.milliseconds(Int64(configuration.routing.healthCheckTimeout * 1000))
         let eventLoop = group.next()
         do {
-            let connection = try await self.connection(to: server, configuration: configuration, keyCache: keyCache, timeout: timeout, on: eventLoop)
+            var login = ServerLoginSettings(
+                address: server,
+                user: configuration.server.user,
+                password: configuration.server.password,
+                database: configuration.databases.first?.serverDatabase ?? "postgres",
+                tlsMode: configuration.server.tlsMode,
+                connectTimeout: timeout)
+            login.keyCache = keyCache
+            let connection = try await connections.connection(login, maxMessageSize: configuration.pgring.maxMessageSize, on: eventLoop)
             let deadline = connection.eventLoop.scheduleTask(in: timeout) { connection.channel.close(promise: nil) }
             defer { deadline.cancel() }
             let rows = try await connection.runInternalQueryRows(Self.checkQuery).get()
@@ -158,35 +160,9 @@ final class ServerHealthMonitor: Sendable {
                 lsn: row[1].flatMap(LSN.init),
                 replayAgeSeconds: row[2].flatMap(Double.init))
         } catch {
-            let failed = state.withLockedValue { $0.connections.removeValue(forKey: server) }
-            failed?.channel.close(promise: nil)
+            connections.drop(server)
             return .unreachable(error: "\(error)")
         }
-    }
-
-    /// The open check connection to `server`, or a new one.
-    private func connection(
-        to server: ServerAddress, configuration: PGRingConfiguration, keyCache: SCRAMKeyCache, timeout: TimeAmount, on eventLoop: EventLoop
-    ) async throws -> ServerConnection {
-        if let existing = state.withLockedValue({ $0.connections[server] }), existing.channel.isActive { return existing }
-        let id = state.withLockedValue { state -> Int in
-            defer { state.nextConnectionID -= 1 }
-            return state.nextConnectionID
-        }
-        var login = ServerLoginSettings(
-            address: server,
-            user: configuration.server.user,
-            password: configuration.server.password,
-            database: configuration.databases.first?.serverDatabase ?? "postgres",
-            tlsMode: configuration.server.tlsMode,
-            connectTimeout: timeout)
-        login.keyCache = keyCache
-        let connection = try await ServerConnection.connect(
-            id: id, settings: login, tlsContext: tlsContext, maxMessageSize: configuration.pgring.maxMessageSize,
-            maxPreparedStatements: 0, on: eventLoop, logger: logger
-        ).get()
-        state.withLockedValue { $0.connections[server] = connection }
-        return connection
     }
 
     // MARK: - Reads

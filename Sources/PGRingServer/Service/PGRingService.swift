@@ -87,23 +87,26 @@ public struct PGRingService: Service {
         // server connection tells the session that held it on the session's loop: both must have happened
         // before the caller shuts the event loops down (one by one), or work handed to a loop already gone
         // is dropped (and in debug builds a promise dropped that way stops the process).
-        await Self.waitBriefly(on: runtime.group, upTo: .seconds(5)) {
+        let allClosed = await Self.waitBriefly(on: runtime.group, upTo: .seconds(5)) {
             runtime.sessions.count == 0 && runtime.allPools.allSatisfy(\.isDrained)
         }
-        if runtime.sessions.count > 0 || !runtime.allPools.allSatisfy(\.isDrained) {
+        if !allClosed {
             logger.warning("client or server connections were still closing when pgring stopped")
         }
         runtime.metricsBuffers.stop()
         logger.info("pgring stopped")
     }
 
-    /// Polls `done` every 10 ms until it holds or `limit` passed. Uses event loop timers, not `Task.sleep`:
-    /// the service's task may be cancelled (tests, a failed sibling service) and the wait must still happen.
-    static func waitBriefly(on group: any EventLoopGroup, upTo limit: TimeAmount, until done: () -> Bool) async {
+    /// Polls `done` every 10 ms until it holds or `limit` passed, and says whether it held. Uses event loop
+    /// timers, not `Task.sleep`: the service's task may be cancelled (tests, a failed sibling service) and the
+    /// wait must still happen.
+    static func waitBriefly(on group: any EventLoopGroup, upTo limit: TimeAmount, until done: () -> Bool) async -> Bool {
         let deadline = NIODeadline.now() + limit
-        while !done(), NIODeadline.now() < deadline {
+        while !done() {
+            guard NIODeadline.now() < deadline else { return false }
             try? await group.any().scheduleTask(in: .milliseconds(10)) {}.futureResult.get()
         }
+        return true
     }
 }
 
