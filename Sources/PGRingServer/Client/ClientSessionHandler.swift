@@ -45,8 +45,11 @@ final class ClientRelay: ServerConnectionDelegate {
 /// The ChannelHandler of one client connection: startup (SSLRequest, GSSENCRequest, CancelRequest,
 /// StartupMessage), authentication, getting a server connection from the pool, then relaying frames
 /// both ways until the client leaves. Confined to the client channel's event loop.
+///
+/// It decodes its own input (``InboundDecoding`` with a `FrontendBatchDecoder`): the socket's bytes come
+/// straight to it, with no `ByteToMessageHandler` in front (the relay's hot path).
 final class ClientSessionHandler: ChannelInboundHandler {
-    typealias InboundIn = FrontendInput
+    typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
     /// Where the session is.
@@ -139,9 +142,15 @@ final class ClientSessionHandler: ChannelInboundHandler {
     /// When the client last sent something (kept only while a timeout is set).
     var lastActivity = NIODeadline.uptimeNanoseconds(0)
 
-    init(runtime: PGRingRuntime, logger: Logger) {
+    /// The client's bytes, cut into startup packets and then batches of typed frames.
+    private var input: InboundDecoding<FrontendBatchDecoder>
+    /// True while `channelRead` works through `input` (a nested read only adds its bytes).
+    private var decodingInput = false
+
+    init(runtime: PGRingRuntime, maxMessageSize: Int, logger: Logger) {
         self.runtime = runtime
         self.logger = logger
+        self.input = InboundDecoding(FrontendBatchDecoder(maxMessageSize: maxMessageSize))
     }
 
     // MARK: - Channel events
@@ -158,7 +167,22 @@ final class ClientSessionHandler: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         if clientIdleTimeout != nil || idleTransactionTimeout != nil { lastActivity = .now() }
-        switch unwrapInboundIn(data) {
+        input.append(unwrapInboundIn(data))
+        guard !decodingInput else { return }
+        decodingInput = true
+        defer { decodingInput = false }
+        do {
+            while let item = try input.next() {
+                handleInput(item, context: context)
+            }
+        } catch {
+            // A frame the decoder refuses (bad length, bytes after SSLRequest...): answered as before.
+            errorCaught(context: context, error: error)
+        }
+    }
+
+    private func handleInput(_ item: FrontendInput, context: ChannelHandlerContext) {
+        switch item {
         case .startup(let packet):
             startupPacket(packet, context: context)
         case .frames(let batch):
@@ -300,6 +324,7 @@ final class ClientSessionHandler: ChannelInboundHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        input.finish()
         runtime.sessions.remove(context.channel)
         runtime.metrics.clientDisconnected()
         flushByteCounts()

@@ -94,16 +94,15 @@ final class ServerConnection: Sendable, CustomStringConvertible {
                 channel.eventLoop.makeCompletedFuture {
                     let handler = ServerConnectionHandler(
                         startup: startup,
+                        decoder: BackendBatchDecoder(
+                            maxMessageSize: maxMessageSize,
+                            expectEncryptionResponse: settings.tlsMode != .disable
+                        ),
                         loginPromise: loginPromise,
                         tlsContext: tlsContext,
                         tlsServerName: tlsName,
                         logger: logger
                     )
-                    let decoder = BackendBatchDecoder(
-                        maxMessageSize: maxMessageSize,
-                        expectEncryptionResponse: settings.tlsMode != .disable
-                    )
-                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(decoder))
                     try channel.pipeline.syncOperations.addHandler(handler)
                 }
             }

@@ -20,9 +20,10 @@ protocol ServerConnectionDelegate: AnyObject, Sendable {
 /// The ChannelHandler of one pgring -> PostgreSQL connection. Performs the login actions of
 /// ``ServerStartupStateMachine``, then relays byte batches between the server and the attached client,
 /// keeping just enough state (ReadyForQuery count and status) to know whether the connection is clean.
-/// All state is confined to the channel's event loop.
+/// All state is confined to the channel's event loop. It decodes its own input (``InboundDecoding`` with a
+/// `BackendBatchDecoder`), with no `ByteToMessageHandler` in front (the relay's hot path).
 final class ServerConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
-    typealias InboundIn = BackendInput
+    typealias InboundIn = ByteBuffer
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
@@ -58,9 +59,21 @@ final class ServerConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
     /// ReadyForQuery messages in `pendingToClient`, and the last one's status.
     private var pendingReadyForQueryCount = 0
     private var pendingLastStatus: TransactionStatus?
+    /// The server's bytes: the answer to SSLRequest, then batches of typed frames.
+    private var input: InboundDecoding<BackendBatchDecoder>
+    /// True while `channelRead` works through `input` (a nested read only adds its bytes).
+    private var decodingInput = false
 
-    init(startup: ServerStartupStateMachine, loginPromise: EventLoopPromise<Void>, tlsContext: NIOSSLContext?, tlsServerName: String?, logger: Logger) {
+    init(
+        startup: ServerStartupStateMachine,
+        decoder: BackendBatchDecoder,
+        loginPromise: EventLoopPromise<Void>,
+        tlsContext: NIOSSLContext?,
+        tlsServerName: String?,
+        logger: Logger
+    ) {
         self.startup = startup
+        self.input = InboundDecoding(decoder)
         self.mode = .starting(loginPromise)
         self.tlsContext = tlsContext
         self.tlsServerName = tlsServerName
@@ -92,7 +105,21 @@ final class ServerConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch unwrapInboundIn(data) {
+        input.append(unwrapInboundIn(data))
+        guard !decodingInput else { return }
+        decodingInput = true
+        defer { decodingInput = false }
+        do {
+            while let item = try input.next() {
+                handleInput(item, context: context)
+            }
+        } catch {
+            errorCaught(context: context, error: error)
+        }
+    }
+
+    private func handleInput(_ item: BackendInput, context: ChannelHandlerContext) {
+        switch item {
         case .encryptionResponse(let byte):
             perform(startup.encryptionResponse(byte), context: context)
         case .frames(let batch):
@@ -214,6 +241,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        input.finish()
         failAndClose(ServerConnectionError.closedByServer, context: context)
         context.fireChannelInactive()
     }

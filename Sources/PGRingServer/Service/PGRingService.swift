@@ -32,9 +32,8 @@ public struct PGRingService: Service {
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(
-                        ByteToMessageHandler(FrontendBatchDecoder(maxMessageSize: maxMessageSize))
+                        ClientSessionHandler(runtime: runtime, maxMessageSize: maxMessageSize, logger: logger)
                     )
-                    try channel.pipeline.syncOperations.addHandler(ClientSessionHandler(runtime: runtime, logger: logger))
                 }
             }
 

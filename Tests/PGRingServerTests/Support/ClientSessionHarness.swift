@@ -8,7 +8,7 @@ import Testing
 
 @testable import PGRingServer
 
-/// A `ClientSessionHandler` behind `ByteToMessageHandler(FrontendFrameDecoder)` on an `EmbeddedChannel`,
+/// A `ClientSessionHandler` (which decodes its own input) on an `EmbeddedChannel`,
 /// with a real `PGRingRuntime` whose event loop group is the same `EmbeddedEventLoop`.
 ///
 /// Only the phases before a server connection is leased can be driven: `ServerPool` opens server
@@ -45,8 +45,9 @@ final class ClientSessionHarness {
         logger.logLevel = .critical
         runtime = try PGRingRuntime(configuration: configuration, group: loop, logger: logger)
         channel = EmbeddedChannel(loop: loop)
-        try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(FrontendBatchDecoder()))
-        try channel.pipeline.syncOperations.addHandler(ClientSessionHandler(runtime: runtime, logger: logger))
+        try channel.pipeline.syncOperations.addHandler(
+            ClientSessionHandler(runtime: runtime, maxMessageSize: WireLimits.defaultMaxMessageSize, logger: logger)
+        )
         try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 54321)).wait()
     }
 
