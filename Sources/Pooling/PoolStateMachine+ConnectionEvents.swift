@@ -15,7 +15,13 @@ extension PoolStateMachine {
         case .connecting?:
             lastConnectFailure = nil
             if let affinity { connectionAffinity[id] = affinity }
-            var actions = handOver(id, establishedAt: now, now: now)
+            var actions: [Action]
+            if let request = dedicatedAttempts.removeValue(forKey: id) {
+                changeState(of: id, to: .leased(to: request, establishedAt: now, leasedAt: now))
+                actions = [.lease(id, to: request)]
+            } else {
+                actions = handOver(id, establishedAt: now, now: now)
+            }
             actions += openConnectionsForDemand(now: now)
             return actions
         }
@@ -32,8 +38,9 @@ extension PoolStateMachine {
         guard case .connecting? = connections[id] else {
             return []
         }
+        let dedicated = dedicatedAttempts.removeValue(forKey: id)
         changeState(of: id, to: nil)
-        return recordConnectFailure(.connectFailed(reason), now: now)
+        return serveAfterFailedAttempt(dedicated, now: now) + recordConnectFailure(.connectFailed(reason), now: now)
     }
 
     /// The server connection `id` is gone (socket closed or errored, server restarted, admin terminated it).
@@ -47,8 +54,9 @@ extension PoolStateMachine {
         case nil:
             return []
         case .connecting?:
+            let dedicated = dedicatedAttempts.removeValue(forKey: id)
             changeState(of: id, to: nil)
-            return recordConnectFailure(
+            return serveAfterFailedAttempt(dedicated, now: now) + recordConnectFailure(
                 .connectFailed("the server closed the connection during connection setup"),
                 now: now
             )
@@ -56,6 +64,19 @@ extension PoolStateMachine {
             changeState(of: id, to: nil)
             return openConnectionsForDemand(now: now)
         }
+    }
+
+    /// The request an attempt was opened for (strict affinity), now that the attempt failed: it takes an idle
+    /// connection of any affinity, or queues like any request (the failure handling that follows opens another
+    /// attempt, or fails the queue when nothing is left that could serve it).
+    mutating func serveAfterFailedAttempt(_ request: RequestID?, now: PoolInstant) -> [Action] {
+        guard let request else { return [] }
+        if let id = idleConnections.last, case .idle(let establishedAt, _)? = connections[id] {
+            changeState(of: id, to: .leased(to: request, establishedAt: establishedAt, leasedAt: now))
+            return [.lease(id, to: request)]
+        }
+        enqueue(request, now: now)
+        return []
     }
 
     /// Remembers a failed attempt (starting the retry pause) and fails every waiting request if nothing is

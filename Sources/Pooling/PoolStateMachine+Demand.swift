@@ -7,10 +7,10 @@ extension PoolStateMachine {
         return now < failure.at + delay
     }
 
-    /// How many attempts the pool wants in flight: one per waiting request plus enough to bring the idle
-    /// connections up to ``PoolConfiguration/minIdleConnections``.
+    /// How many attempts the pool wants in flight: one per waiting request (and per attempt opened for one
+    /// request) plus enough to bring the idle connections up to ``PoolConfiguration/minIdleConnections``.
     var wantedConnectingCount: Int {
-        waiting.count + max(0, effectiveLimits.minIdleConnections - idleConnections.count)
+        waiting.count + dedicatedAttempts.count + max(0, effectiveLimits.minIdleConnections - idleConnections.count)
     }
 
     /// Opens the reserve when the longest-waiting request has waited ``PoolConfiguration/reserveTimeout``;

@@ -42,6 +42,14 @@ extension PoolStateMachine {
         if overLimitAllowance != 0 && totalCount <= hardCeiling {
             violations.append("over-limit allowance \(overLimitAllowance) kept although \(totalCount) is within \(hardCeiling)")
         }
+        for (id, request) in dedicatedAttempts {
+            if case .connecting? = connections[id] {} else {
+                violations.append("\(request) waits for \(id), which is not connecting")
+            }
+            if waiting.contains(request) {
+                violations.append("\(request) waits for its own attempt \(id) and in the queue")
+            }
+        }
         if !waiting.isEmpty && !idleConnections.isEmpty {
             violations.append("\(waiting.count) requests wait while \(idleConnections.count) connections are idle")
         }

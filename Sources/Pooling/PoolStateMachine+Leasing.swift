@@ -10,18 +10,30 @@ extension PoolStateMachine {
     /// the same tag is preferred, and a released connection prefers a waiting request with its tag among the
     /// few longest-waiting ones, as long as the longest-waiting request has not waited
     /// ``affinityPatience`` (50 ms; after that the order is strictly first in first out).
+    ///
+    /// `strictAffinity` (session mode, where a client keeps its connection for its whole session): when the
+    /// only idle connections have another affinity and the pool has room, a connection is opened for this
+    /// request instead (``Action/createConnection(_:)``, then ``Action/lease(_:to:)`` once it is established),
+    /// so the session does not pay a thread hop per message for as long as it lasts. If that attempt fails, the
+    /// request takes an idle connection after all (or queues when none is left).
     @_specialize(exported: true, where RequestID == Int)
-    public mutating func leaseRequested(_ request: RequestID, affinity: Int? = nil, now: PoolInstant) -> [Action] {
+    public mutating func leaseRequested(_ request: RequestID, affinity: Int? = nil, strictAffinity: Bool = false, now: PoolInstant) -> [Action] {
         if isShuttingDown {
             return [.failRequest(request, .poolShuttingDown)]
         }
-        if waiting.contains(request) {
+        if waiting.contains(request) || dedicatedAttempts.values.contains(request) {
             return []
         }
         var actions = closeIdleConnectionsPastLifetime(now: now)
         if let id = preferredIdleConnection(affinity: affinity), case .idle(let establishedAt, _)? = connections[id] {
-            changeState(of: id, to: .leased(to: request, establishedAt: establishedAt, leasedAt: now))
-            actions.append(.lease(id, to: request))
+            if strictAffinity, let affinity, connectionAffinity[id] != affinity, !isBackingOff(now: now), totalCount < connectionCapacity {
+                let attempt = startConnection(now: now)
+                if case .createConnection(let newID) = attempt { dedicatedAttempts[newID] = request }
+                actions.append(attempt)
+            } else {
+                changeState(of: id, to: .leased(to: request, establishedAt: establishedAt, leasedAt: now))
+                actions.append(.lease(id, to: request))
+            }
         } else if totalCount == 0, isBackingOff(now: now), let failure = lastConnectFailure {
             actions.append(.failRequest(request, failure.error))
         } else {
@@ -38,6 +50,11 @@ extension PoolStateMachine {
     /// connection, the I/O layer releases that connection as usual.
     @_specialize(exported: true, where RequestID == Int)
     public mutating func requestCancelled(_ request: RequestID, now: PoolInstant) -> [Action] {
+        if let attempt = dedicatedAttempts.first(where: { $0.value == request })?.key {
+            // The attempt goes on; its connection serves whoever comes next (or idles).
+            dedicatedAttempts[attempt] = nil
+            return [.failRequest(request, .requestCancelled)]
+        }
         guard waiting.remove(request) != nil else {
             return []
         }

@@ -10,6 +10,10 @@ extension PoolStateMachine {
         }
         var actions: [Action] = waiting.removeAll().map { .failRequest($0, .poolShuttingDown) }
         requestAffinity = [:]
+        for (_, request) in dedicatedAttempts.sorted(by: { $0.key < $1.key }) {
+            actions.append(.failRequest(request, .poolShuttingDown))
+        }
+        dedicatedAttempts = [:]
         for id in idleConnections {
             actions.append(close(id))
         }

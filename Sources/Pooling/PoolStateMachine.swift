@@ -108,6 +108,10 @@ public struct PoolStateMachine<RequestID: Hashable & Sendable>: Sendable {
     /// Affinity tags (e.g. the event loop) of connections and waiting requests that have one.
     var connectionAffinity: [PoolConnectionID: Int] = [:]
     var requestAffinity: [RequestID: Int] = [:]
+    /// Requests waiting for an attempt opened for them alone (`leaseRequested(_:affinity:strictAffinity:now:)`:
+    /// the idle connections had another affinity), by that attempt. Not in `waiting`: the attempt's connection
+    /// goes to its request, and if the attempt fails the request takes an idle connection or queues.
+    var dedicatedAttempts: [PoolConnectionID: RequestID] = [:]
     /// How many of the longest-waiting requests a released connection looks at for one with its affinity.
     static var affinityWindow: Int { 64 }
     /// A request with the connection's affinity may go before the longest-waiting one only while that one
@@ -144,7 +148,7 @@ public struct PoolStateMachine<RequestID: Hashable & Sendable>: Sendable {
             idleConnections: idleConnections.count,
             leasedConnections: leasedCount,
             connectingConnections: connectingCount,
-            waitingRequests: waiting.count,
+            waitingRequests: waiting.count + dedicatedAttempts.count,
             oldestWaitStartedAt: waiting.first?.since,
             isShuttingDown: isShuttingDown
         )

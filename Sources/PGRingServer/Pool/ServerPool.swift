@@ -103,7 +103,11 @@ final class ServerPool: Sendable {
             state.nextRequestID += 1
             let id = state.nextRequestID
             state.waiters[id] = promise
-            return (id, state.machine.leaseRequested(id, affinity: Self.affinity(of: eventLoop), now: now))
+            // Session mode keeps a server connection for a whole session: one on the client's own event loop is
+            // worth opening when only other loops' connections are idle (no thread hop per message for the
+            // session's lifetime). Transaction mode leases per transaction and takes any idle connection.
+            let strict = key.mode == .session
+            return (id, state.machine.leaseRequested(id, affinity: Self.affinity(of: eventLoop), strictAffinity: strict, now: now))
         }
         run(actions, preferredLoop: eventLoop)
         return (id, promise.futureResult)
