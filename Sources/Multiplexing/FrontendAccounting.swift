@@ -29,8 +29,8 @@ public struct FrontendAccounting: Sendable, Equatable {
 
     /// Accounts for every frame of a batch sent to the server.
     public mutating func sent(_ batch: FrameBatch) {
-        batch.forEachFrame { message, _ in
-            sent(message.id)
+        batch.forEachFrameID { id, _ in
+            sent(id)
             return true
         }
     }

@@ -109,6 +109,47 @@ import Testing
         #expect(result.error as? WireProtocolError == .messageTooLarge(2_000, limit: 1024))
     }
 
+    @Test func forEachFrameIDSeesWhatForEachFrameSees() {
+        let batch = FrameBatch(validatedBytes: buffer(Self.backendStream + goldenQuerySelect1))
+        var full: [(UInt8, Int, RawMessage)] = []
+        batch.forEachFrame { message, offset in
+            full.append((message.id, offset, message))
+            return true
+        }
+        var light: [(UInt8, Int)] = []
+        batch.forEachFrameID { id, offset in
+            light.append((id, offset))
+            return true
+        }
+        #expect(light.map(\.0) == full.map(\.0))
+        #expect(light.map(\.1) == full.map(\.1))
+        for (_, offset, message) in full {
+            #expect(batch.message(at: offset) == message)
+        }
+        _ = batch.message(at: 1)  // not a frame start: whatever it reads there, it must not trap
+        #expect(batch.message(at: -1) == nil)
+        #expect(batch.message(at: batch.bytes.readableBytes - 2) == nil)
+        #expect(batch.message(at: batch.bytes.readableBytes) == nil)
+    }
+
+    @Test func forEachFrameIDStopsAtATruncatedFrame() {
+        // FrameBatch holds validated frames; still, a cut-off last frame is never reported.
+        let bytes = goldenQuerySelect1 + Array(goldenSync.prefix(3))
+        let batch = FrameBatch(validatedBytes: buffer(bytes))
+        var ids: [UInt8] = []
+        batch.forEachFrameID { id, _ in
+            ids.append(id)
+            return true
+        }
+        #expect(ids == [UInt8(ascii: "Q")])
+        var stopped: [UInt8] = []
+        FrameBatch(validatedBytes: buffer(goldenQuerySelect1 + goldenSync)).forEachFrameID { id, _ in
+            stopped.append(id)
+            return false
+        }
+        #expect(stopped == [UInt8(ascii: "Q")])
+    }
+
     @Test func forEachFrameStopsWhenAsked() {
         let batch = FrameBatch(validatedBytes: buffer(goldenQuerySelect1 + goldenTerminate + goldenSync))
         var seen: [(UInt8, Int)] = []

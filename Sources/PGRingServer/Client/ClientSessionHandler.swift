@@ -21,13 +21,22 @@ enum ClientSessionEvent: Sendable {
 /// server's loop) and applies backpressure: when the client cannot keep up, the server is not read.
 final class ClientRelay: ServerConnectionDelegate {
     let clientChannel: Channel
+    /// The client handler's context when the server connection lives on the client's event loop (the usual
+    /// case): bytes are written from there instead of walking the client's pipeline from its tail.
+    private let directContext: NIOLoopBound<ChannelHandlerContext>?
 
-    init(clientChannel: Channel) {
-        self.clientChannel = clientChannel
+    /// Created on the client's event loop, from the client handler's `context`.
+    init(context: ChannelHandlerContext, serverLoop: EventLoop) {
+        self.clientChannel = context.channel
+        self.directContext = serverLoop.inEventLoop ? NIOLoopBound(context, eventLoop: context.eventLoop) : nil
     }
 
     func serverConnection(_ connection: ServerConnection, received bytes: ByteBuffer, readyForQueryCount: Int, lastStatus: TransactionStatus?) {
-        clientChannel.writeAndFlush(bytes, promise: nil)
+        if let directContext {
+            directContext.value.writeAndFlush(NIOAny(bytes), promise: nil)
+        } else {
+            clientChannel.writeAndFlush(bytes, promise: nil)
+        }
         if !clientChannel.isWritable {
             connection.channel.setOption(ChannelOptions.autoRead, value: false).whenFailure { _ in }
         }
@@ -219,8 +228,8 @@ final class ClientSessionHandler: ChannelInboundHandler {
     /// The Terminate is never forwarded: the server connection outlives the client.
     static func splitAtTerminate(_ batch: FrameBatch) -> (bytes: ByteBuffer, terminateOffset: Int?) {
         var terminateOffset: Int?
-        batch.forEachFrame { message, offset in
-            if message.id == FrontendMessageID.terminate.rawValue {
+        batch.forEachFrameID { id, offset in
+            if id == FrontendMessageID.terminate.rawValue {
                 terminateOffset = offset
                 return false
             }
@@ -614,7 +623,7 @@ final class ClientSessionHandler: ChannelInboundHandler {
         let loopBoundContext = NIOLoopBound(context, eventLoop: context.eventLoop)
         let sql = StartupParameterSync.statements(for: startup)
         let applied: EventLoopFuture<Void> = sql.isEmpty ? server.eventLoop.makeSucceededVoidFuture() : server.runInternalQuery(sql)
-        let relay = ClientRelay(clientChannel: context.channel)
+        let relay = ClientRelay(context: context, serverLoop: server.eventLoop)
         applied.flatMap { server.attach(relay) }.hop(to: context.eventLoop).whenComplete { result in
             let this = loopBoundSelf.value
             let context = loopBoundContext.value

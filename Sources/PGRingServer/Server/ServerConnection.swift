@@ -240,7 +240,13 @@ final class ServerConnection: Sendable, CustomStringConvertible {
 
     /// Sends client bytes to the server. Thread-safe.
     func forward(_ bytes: ByteBuffer) {
-        channel.writeAndFlush(bytes, promise: nil)
+        if eventLoop.inEventLoop {
+            // The usual case (a session's server connection lives on its client's event loop): written from the
+            // handler's own place in the pipeline, no walk from the tail.
+            handler.value.send(bytes)
+        } else {
+            channel.writeAndFlush(bytes, promise: nil)
+        }
     }
 
     /// Closes the connection politely (Terminate, then close). Thread-safe.

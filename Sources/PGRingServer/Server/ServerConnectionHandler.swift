@@ -124,9 +124,13 @@ final class ServerConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
             perform(startup.encryptionResponse(byte), context: context)
         case .frames(let batch):
             if case .attached = mode {
-                // Fast path: look only at what pgring tracks, forward the bytes whole.
-                batch.forEachFrame { message, _ in
-                    track(message)
+                // Fast path: look only at what pgring tracks (ReadyForQuery, ParameterStatus), forward the
+                // bytes whole.
+                batch.forEachFrameID { id, offset in
+                    if id == BackendMessageID.readyForQuery.rawValue || id == BackendMessageID.parameterStatus.rawValue,
+                       let message = batch.message(at: offset) {
+                        track(message)
+                    }
                     return true
                 }
                 pendingToClient.appendFrames(batch.bytes)
@@ -219,6 +223,14 @@ final class ServerConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
         let bytes = unwrapOutboundIn(data)
         accounting.sent(FrameBatch(validatedBytes: bytes))
         context.write(wrapOutboundOut(bytes), promise: promise)
+    }
+
+    /// Writes and flushes client bytes (whole frames) from this handler's place in the pipeline, accounted as
+    /// ``write(context:data:promise:)`` does: ``ServerConnection/forward(_:)`` on the channel's event loop.
+    func send(_ bytes: ByteBuffer) {
+        guard let context else { return }
+        accounting.sent(FrameBatch(validatedBytes: bytes))
+        context.writeAndFlush(wrapOutboundOut(bytes), promise: nil)
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {

@@ -29,6 +29,36 @@ public struct FrameBatch: Sendable, Equatable {
             index += 1 + Int(lengthField)
         }
     }
+
+    /// Calls `body` with each frame's id and start offset inside `bytes`, without cutting out its payload:
+    /// the cheap walk for code that only counts most frames (``message(at:)`` gives one frame whole).
+    /// Stops early when `body` returns false.
+    public func forEachFrameID(_ body: (_ id: UInt8, _ offset: Int) throws -> Bool) rethrows {
+        let start = bytes.readerIndex
+        let end = bytes.writerIndex
+        var index = start
+        while end - index >= WireLimits.messageHeaderSize,
+              let id = bytes.getInteger(at: index, as: UInt8.self),
+              let lengthField = bytes.getInteger(at: index + 1, as: Int32.self),
+              Int(lengthField) >= WireLimits.minMessageLength,
+              Int(lengthField) <= end - index - 1 {
+            guard try body(id, index - start) else { return }
+            index += 1 + Int(lengthField)
+        }
+    }
+
+    /// The frame that starts `offset` bytes into `bytes` (an offset ``forEachFrameID(_:)`` reported), or nil
+    /// when no whole frame starts there.
+    public func message(at offset: Int) -> RawMessage? {
+        guard offset >= 0, offset <= bytes.readableBytes - WireLimits.messageHeaderSize else { return nil }
+        let index = bytes.readerIndex + offset
+        guard let id = bytes.getInteger(at: index, as: UInt8.self),
+              let lengthField = bytes.getInteger(at: index + 1, as: Int32.self),
+              Int(lengthField) >= WireLimits.minMessageLength,
+              let payload = bytes.getSlice(at: index + WireLimits.messageHeaderSize, length: Int(lengthField) - WireLimits.minMessageLength)
+        else { return nil }
+        return RawMessage(id: id, payload: payload)
+    }
 }
 
 extension FrameHeader {
