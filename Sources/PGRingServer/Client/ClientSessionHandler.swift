@@ -57,7 +57,7 @@ final class ClientRelay: ServerConnectionDelegate {
 ///
 /// It decodes its own input (``InboundDecoding`` with a `FrontendBatchDecoder`): the socket's bytes come
 /// straight to it, with no `ByteToMessageHandler` in front (the relay's hot path).
-final class ClientSessionHandler: ChannelInboundHandler {
+final class ClientSessionHandler: ChannelInboundHandler, SelfDecodingHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
@@ -152,9 +152,9 @@ final class ClientSessionHandler: ChannelInboundHandler {
     var lastActivity = NIODeadline.uptimeNanoseconds(0)
 
     /// The client's bytes, cut into startup packets and then batches of typed frames.
-    private var input: InboundDecoding<FrontendBatchDecoder>
-    /// True while `channelRead` works through `input` (a nested read only adds its bytes).
-    private var decodingInput = false
+    var input: InboundDecoding<FrontendBatchDecoder>
+    /// True while `decodeAndHandle` works through `input` (a nested read only adds its bytes).
+    var decodingInput = false
 
     init(runtime: PGRingRuntime, maxMessageSize: Int, logger: Logger) {
         self.runtime = runtime
@@ -176,21 +176,10 @@ final class ClientSessionHandler: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         if clientIdleTimeout != nil || idleTransactionTimeout != nil { lastActivity = .now() }
-        input.append(unwrapInboundIn(data))
-        guard !decodingInput else { return }
-        decodingInput = true
-        defer { decodingInput = false }
-        do {
-            while let item = try input.next() {
-                handleInput(item, context: context)
-            }
-        } catch {
-            // A frame the decoder refuses (bad length, bytes after SSLRequest...): answered as before.
-            errorCaught(context: context, error: error)
-        }
+        decodeAndHandle(unwrapInboundIn(data), context: context)
     }
 
-    private func handleInput(_ item: FrontendInput, context: ChannelHandlerContext) {
+    func handleInput(_ item: FrontendInput, context: ChannelHandlerContext) {
         switch item {
         case .startup(let packet):
             startupPacket(packet, context: context)

@@ -22,7 +22,7 @@ protocol ServerConnectionDelegate: AnyObject, Sendable {
 /// keeping just enough state (ReadyForQuery count and status) to know whether the connection is clean.
 /// All state is confined to the channel's event loop. It decodes its own input (``InboundDecoding`` with a
 /// `BackendBatchDecoder`), with no `ByteToMessageHandler` in front (the relay's hot path).
-final class ServerConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
+final class ServerConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler, SelfDecodingHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
@@ -60,9 +60,9 @@ final class ServerConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
     private var pendingReadyForQueryCount = 0
     private var pendingLastStatus: TransactionStatus?
     /// The server's bytes: the answer to SSLRequest, then batches of typed frames.
-    private var input: InboundDecoding<BackendBatchDecoder>
-    /// True while `channelRead` works through `input` (a nested read only adds its bytes).
-    private var decodingInput = false
+    var input: InboundDecoding<BackendBatchDecoder>
+    /// True while `decodeAndHandle` works through `input` (a nested read only adds its bytes).
+    var decodingInput = false
 
     init(
         startup: ServerStartupStateMachine,
@@ -105,20 +105,10 @@ final class ServerConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        input.append(unwrapInboundIn(data))
-        guard !decodingInput else { return }
-        decodingInput = true
-        defer { decodingInput = false }
-        do {
-            while let item = try input.next() {
-                handleInput(item, context: context)
-            }
-        } catch {
-            errorCaught(context: context, error: error)
-        }
+        decodeAndHandle(unwrapInboundIn(data), context: context)
     }
 
-    private func handleInput(_ item: BackendInput, context: ChannelHandlerContext) {
+    func handleInput(_ item: BackendInput, context: ChannelHandlerContext) {
         switch item {
         case .encryptionResponse(let byte):
             perform(startup.encryptionResponse(byte), context: context)
