@@ -24,13 +24,29 @@ enum Command {
         var env = ProcessInfo.processInfo.environment
         for (key, value) in environment { env[key] = value }
         process.environment = env
-        let outPipe = Pipe(), errPipe = Pipe(), inPipe = Pipe()
-        process.standardOutput = outPipe
-        process.standardError = errPipe
+        // stdout and stderr go to temporary files, read once the program has exited. Not pipes with a
+        // `readabilityHandler`: tearing such a handler down races libdispatch's cancellation of its read source
+        // and can crash the whole test process in `_dispatch_event_loop_drain` (swift-corelibs-foundation, seen
+        // in one CI run of this suite; swiftlang/swift-corelibs-foundation#5507 reproduces it).
+        let scratch = FileManager.default.temporaryDirectory
+        let outURL = scratch.appendingPathComponent("pgring-cmd-\(UUID().uuidString).out")
+        let errURL = scratch.appendingPathComponent("pgring-cmd-\(UUID().uuidString).err")
+        FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        defer {
+            try? FileManager.default.removeItem(at: outURL)
+            try? FileManager.default.removeItem(at: errURL)
+        }
+        let outHandle = try FileHandle(forWritingTo: outURL)
+        let errHandle = try FileHandle(forWritingTo: errURL)
+        defer {
+            try? outHandle.close()
+            try? errHandle.close()
+        }
+        let inPipe = Pipe()
+        process.standardOutput = outHandle
+        process.standardError = errHandle
         process.standardInput = inPipe
-        let outData = LockedData(), errData = LockedData()
-        outPipe.fileHandleForReading.readabilityHandler = { outData.append($0.availableData) }
-        errPipe.fileHandleForReading.readabilityHandler = { errData.append($0.availableData) }
         let timedOut = LockedFlag()
         // No thread blocks while the program runs: its exit resumes the task.
         let status: Int32 = try await withCheckedThrowingContinuation { continuation in
@@ -52,14 +68,12 @@ enum Command {
             if let stdin { inPipe.fileHandleForWriting.write(Data(stdin.utf8)) }
             try? inPipe.fileHandleForWriting.close()
         }
-        outPipe.fileHandleForReading.readabilityHandler = nil
-        errPipe.fileHandleForReading.readabilityHandler = nil
-        outData.append(outPipe.fileHandleForReading.readDataToEndOfFile())
-        errData.append(errPipe.fileHandleForReading.readDataToEndOfFile())
+        let outData = (try? Data(contentsOf: outURL)) ?? Data()
+        let errData = (try? Data(contentsOf: errURL)) ?? Data()
         return CommandResult(
             status: status,
-            stdout: String(decoding: outData.value, as: UTF8.self),
-            stderr: String(decoding: errData.value, as: UTF8.self),
+            stdout: String(decoding: outData, as: UTF8.self),
+            stderr: String(decoding: errData, as: UTF8.self),
             timedOut: timedOut.value
         )
     }
@@ -80,12 +94,4 @@ final class LockedFlag: @unchecked Sendable {
     private var flag = false
     func set() { lock.lock(); flag = true; lock.unlock() }
     var value: Bool { lock.lock(); defer { lock.unlock() }; return flag }
-}
-
-/// Bytes collected from a pipe on another thread.
-final class LockedData: @unchecked Sendable {
-    private let lock = NSLock()
-    private var data = Data()
-    func append(_ more: Data) { lock.lock(); data.append(more); lock.unlock() }
-    var value: Data { lock.lock(); defer { lock.unlock() }; return data }
 }
