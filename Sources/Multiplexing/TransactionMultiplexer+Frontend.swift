@@ -93,7 +93,7 @@ extension TransactionMultiplexer {
         _ message: RawMessage, offset: Int, server: inout ServerSessionState, rewriter: inout FrameRewriter
     ) {
         let payload = message.payload
-        guard SessionEffectAnalyzer.mayHaveEffects(payload.readableBytesView) else { return }
+        guard payload.withUnsafeReadableBytes({ SessionEffectAnalyzer.mayHaveEffects(bytes: $0) }) else { return }
         let sql = Self.cString(payload) ?? ""
         let effects = SessionEffectAnalyzer.effects(of: sql)
         guard !effects.isEmpty else { return }
@@ -135,7 +135,7 @@ extension TransactionMultiplexer {
         // Session effects of the SQL (SET through the extended protocol, advisory locks...) take place when
         // the statement is executed: remembered here, noted at each Bind.
         var effects: [SessionEffect] = []
-        if SessionEffectAnalyzer.mayHaveEffects(payload.readableBytesView) {
+        if payload.withUnsafeReadableBytes({ SessionEffectAnalyzer.mayHaveEffects(bytes: $0) }) {
             effects = SessionEffectAnalyzer.effects(of: Self.cString(payload) ?? "")
         }
         if effects.isEmpty {

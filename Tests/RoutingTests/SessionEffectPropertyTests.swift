@@ -85,6 +85,7 @@ import Testing
             guard !effects.isEmpty else { continue }
             withEffects += 1
             #expect(SessionEffectAnalyzer.mayHaveEffects(Array(sql.utf8)), "\(sql.debugDescription) has \(effects)")
+            #expect(Array(sql.utf8).withUnsafeBytes { SessionEffectAnalyzer.mayHaveEffects(bytes: $0) })
         }
         // The generator must actually exercise the property.
         #expect(withEffects > 300)
@@ -145,6 +146,7 @@ import Testing
     @Test(arguments: everydayQueries) func preCheckIsFalseForEverydayQueries(_ sql: String) {
         #expect(!SessionEffectAnalyzer.mayHaveEffects(Array(sql.utf8)))
         #expect(!SessionEffectAnalyzer.mayHaveEffects(sql.utf8))
+        #expect(!Array(sql.utf8).withUnsafeBytes { SessionEffectAnalyzer.mayHaveEffects(bytes: $0) })
     }
 
     static let triggerSpellings: [(String, Bool)] = [
@@ -157,6 +159,7 @@ import Testing
 
     @Test(arguments: triggerSpellings) func preCheckTriggerWords(_ sql: String, _ expected: Bool) {
         #expect(SessionEffectAnalyzer.mayHaveEffects(Array(sql.utf8)) == expected)
+        #expect(Array(sql.utf8).withUnsafeBytes { SessionEffectAnalyzer.mayHaveEffects(bytes: $0) } == expected)
     }
 
     @Test func preCheckAgreesOnEveryCollectionKind() {

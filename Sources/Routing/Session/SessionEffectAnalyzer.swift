@@ -48,6 +48,12 @@ public enum SessionEffectAnalyzer {
         return Array(utf8).withUnsafeBufferPointer { TriggerWordScanner.containsTrigger($0) }
     }
 
+    /// ``mayHaveEffects(_:)`` for bytes in memory: the per-statement call of transaction pooling, which the
+    /// generic form (not specialized across modules) made pay for witness-table dispatch on every Query.
+    public static func mayHaveEffects(bytes: UnsafeRawBufferPointer) -> Bool {
+        TriggerWordScanner.containsTrigger(UnsafeBufferPointer(start: bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), count: bytes.count))
+    }
+
     /// The effects of an already tokenized Query (comments included) whose UTF-8 source is `source`.
     static func effects(tokens: [SQLToken], source: [UInt8]) -> [SessionEffect] {
         var code: [SQLToken] = []
