@@ -138,7 +138,17 @@ extension ClientSessionHandler {
             return
         }
         leaseRequestedAt = .now()
-        let (requestID, future) = pool.lease(on: context.eventLoop)
+        let requestID: Int
+        let future: EventLoopFuture<ServerConnection>
+        switch pool.leaseNow(on: context.eventLoop) {
+        case .leased(let leasedID, let server):
+            // An idle connection at once (the common case): no promise round.
+            state = .multiplexing(pool: pool, lease: .waiting(requestID: leasedID))
+            return leaseForTransaction(.success(server), requestID: leasedID, pool: pool, context: context)
+        case .waiting(let waitingID, let waitingFuture):
+            requestID = waitingID
+            future = waitingFuture
+        }
         state = .multiplexing(pool: pool, lease: .waiting(requestID: requestID))
         let this = NIOLoopBound(self, eventLoop: context.eventLoop)
         let boundContext = NIOLoopBound(context, eventLoop: context.eventLoop)
