@@ -38,9 +38,7 @@ extension PoolStateMachine {
         guard case .connecting? = connections[id] else {
             return []
         }
-        let dedicated = dedicatedAttempts.removeValue(forKey: id)
-        changeState(of: id, to: nil)
-        return serveAfterFailedAttempt(dedicated, now: now) + recordConnectFailure(.connectFailed(reason), now: now)
+        return forgetFailedAttempt(id, now: now) + recordConnectFailure(.connectFailed(reason), now: now)
     }
 
     /// The server connection `id` is gone (socket closed or errored, server restarted, admin terminated it).
@@ -54,9 +52,7 @@ extension PoolStateMachine {
         case nil:
             return []
         case .connecting?:
-            let dedicated = dedicatedAttempts.removeValue(forKey: id)
-            changeState(of: id, to: nil)
-            return serveAfterFailedAttempt(dedicated, now: now) + recordConnectFailure(
+            return forgetFailedAttempt(id, now: now) + recordConnectFailure(
                 .connectFailed("the server closed the connection during connection setup"),
                 now: now
             )
@@ -66,14 +62,16 @@ extension PoolStateMachine {
         }
     }
 
-    /// The request an attempt was opened for (strict affinity), now that the attempt failed: it takes an idle
+    /// Forgets the failed attempt `id`. The request it was opened for (strict affinity), if any, takes an idle
     /// connection of any affinity, or queues like any request (the failure handling that follows opens another
     /// attempt, or fails the queue when nothing is left that could serve it).
-    mutating func serveAfterFailedAttempt(_ request: RequestID?, now: PoolInstant) -> [Action] {
+    mutating func forgetFailedAttempt(_ id: PoolConnectionID, now: PoolInstant) -> [Action] {
+        let request = dedicatedAttempts.removeValue(forKey: id)
+        changeState(of: id, to: nil)
         guard let request else { return [] }
-        if let id = idleConnections.last, case .idle(let establishedAt, _)? = connections[id] {
-            changeState(of: id, to: .leased(to: request, establishedAt: establishedAt, leasedAt: now))
-            return [.lease(id, to: request)]
+        if let idle = idleConnections.last, case .idle(let establishedAt, _)? = connections[idle] {
+            changeState(of: idle, to: .leased(to: request, establishedAt: establishedAt, leasedAt: now))
+            return [.lease(idle, to: request)]
         }
         enqueue(request, now: now)
         return []

@@ -88,9 +88,8 @@ extension PoolStateMachine {
         .sorted { ($0.1, $0.0) < ($1.1, $1.0) }
         var actions: [Action] = []
         for (id, _) in expired {
-            let dedicated = dedicatedAttempts.removeValue(forKey: id)
-            actions.append(close(id))
-            actions += serveAfterFailedAttempt(dedicated, now: now)
+            actions.append(.closeConnection(id))
+            actions += forgetFailedAttempt(id, now: now)
             actions += recordConnectFailure(.connectTimeout, now: now)
         }
         return actions

@@ -46,6 +46,12 @@ final class ServerPool: Sendable {
         /// cutover waits for the leases older than its hold).
         var leaseSequence = 0
         var leaseNumbers: [PoolConnectionID: Int] = [:]
+
+        /// Numbers the lease of `id` that starts now.
+        mutating func numberLease(of id: PoolConnectionID) {
+            leaseSequence += 1
+            leaseNumbers[id] = leaseSequence
+        }
     }
 
     /// PgBouncer's `server_check_query` / `server_check_delay`: a connection idle longer than `delay` runs
@@ -122,7 +128,6 @@ final class ServerPool: Sendable {
             case leased(ServerConnection)
             case waiting(EventLoopPromise<ServerConnection>)
         }
-        let liveness = self.liveness
         let (id, outcome, actions) = state.withLockedValue { state -> (Int, Outcome, [PoolStateMachine<Int>.Action]) in
             state.nextRequestID += 1
             let id = state.nextRequestID
@@ -133,16 +138,11 @@ final class ServerPool: Sendable {
                 id, affinity: Self.affinity(of: eventLoop), strictAffinity: key.mode == .session, now: self.now)
             if let index = actions.firstIndex(where: { if case .lease(_, id) = $0 { return true } else { return false } }),
                case .lease(let connectionID, _) = actions[index],
-               let connection = state.connections[connectionID] {
-                let checkDue = liveness.map { liveness in
-                    state.idleSince[connectionID].map { NIODeadline.now() - $0 > liveness.delay } ?? false
-                } ?? false
-                if !checkDue {
-                    actions.remove(at: index)
-                    state.leaseSequence += 1
-                    state.leaseNumbers[connectionID] = state.leaseSequence
-                    return (id, .leased(connection), actions)
-                }
+               let connection = state.connections[connectionID],
+               !self.livenessCheckDue(idleSince: state.idleSince[connectionID]) {
+                actions.remove(at: index)
+                state.numberLease(of: connectionID)
+                return (id, .leased(connection), actions)
             }
             let promise = eventLoop.makePromise(of: ServerConnection.self)
             state.waiters[id] = promise
@@ -153,6 +153,12 @@ final class ServerPool: Sendable {
         case .leased(let connection): return .leased(requestID: id, connection)
         case .waiting(let promise): return .waiting(requestID: id, promise.futureResult)
         }
+    }
+
+    /// Whether a connection idle since `idleSince` runs the liveness query before it is handed out.
+    private func livenessCheckDue(idleSince: NIODeadline?) -> Bool {
+        guard let liveness, let idleSince else { return false }
+        return NIODeadline.now() - idleSince > liveness.delay
     }
 
     /// The client that asked went away before it got a connection.
@@ -323,12 +329,11 @@ final class ServerPool: Sendable {
                 create(id, on: preferredLoop ?? group.next())
             case .lease(let id, let requestID):
                 let (promise, connection, idleSince) = state.withLockedValue { state in
-                    state.leaseSequence += 1
-                    state.leaseNumbers[id] = state.leaseSequence
+                    state.numberLease(of: id)
                     return (state.waiters.removeValue(forKey: requestID), state.connections[id], state.idleSince[id])
                 }
                 if let promise, let connection {
-                    if let liveness, let idleSince, NIODeadline.now() - idleSince > liveness.delay {
+                    if let liveness, livenessCheckDue(idleSince: idleSince) {
                         check(connection, id: id, for: promise, liveness: liveness)
                     } else {
                         promise.succeed(connection)

@@ -42,10 +42,10 @@ public enum SessionEffectAnalyzer {
     /// where a token may start (not after the letters g–z, and `set` not after `off`, so `OFFSET` does not
     /// trigger); matches inside strings or identifiers make it true, which is merely conservative.
     public static func mayHaveEffects<Bytes: Collection>(_ utf8: Bytes) -> Bool where Bytes.Element == UInt8 {
-        if let found = utf8.withContiguousStorageIfAvailable({ TriggerWordScanner.containsTrigger($0) }) {
+        if let found = utf8.withContiguousStorageIfAvailable({ mayHaveEffects(bytes: UnsafeRawBufferPointer($0)) }) {
             return found
         }
-        return Array(utf8).withUnsafeBufferPointer { TriggerWordScanner.containsTrigger($0) }
+        return Array(utf8).withUnsafeBytes { mayHaveEffects(bytes: $0) }
     }
 
     /// ``mayHaveEffects(_:)`` for bytes in memory: the per-statement call of transaction pooling, which the
